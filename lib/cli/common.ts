@@ -1,0 +1,32 @@
+/** Shared plumbing for the subcommands: JSON output and one-line failures. */
+
+/** An error whose message is already a complete one-line explanation for the user. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Prints one JSON object on its own line (the `--json` contract: one object per line). */
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+/**
+ * Runs a subcommand's action and turns any failure into a one-line message on stderr and a
+ * non-zero exit status, so scripts can rely on `$?` and people are not shown a stack trace.
+ */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      const code = err instanceof CliError ? err.exitCode : 1;
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+      if (process.env.DIGIT_LAB_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+      process.exitCode = code;
+    }
+  };
+}
