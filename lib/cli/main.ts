@@ -1,5 +1,8 @@
 /** The `digit-lab` command line: one subcommand per user task, each registered by its own module. */
 import { Command } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
+import { digitLabRoot } from '../data/cache';
 import { register as registerData } from './data';
 import { register as registerTrain } from './train';
 import { register as registerPredict } from './predict';
@@ -12,7 +15,7 @@ import { register as registerLab } from './lab';
 export function buildProgram(name = 'digit-lab'): Command {
   const program = new Command(name)
     .description('Handwritten digit recognition in TypeScript: data, training, notebooks and reports')
-    .version(require('../../../package.json').version)
+    .version(JSON.parse(fs.readFileSync(path.join(digitLabRoot(), 'package.json'), 'utf8')).version)
     .showHelpAfterError();
   for (const register of [registerData, registerTrain, registerPredict, registerBench, registerRun, registerReport, registerLab]) {
     register(program);
