@@ -1,2 +1,17 @@
-// Filled in by its issue.
-export {};
+/** The notebook runner: execute notebooks on a Jupyter kernel (tslab) and write .ipynb + HTML. */
+export { executeNotebook, RUNNER_METADATA_KEY } from './executor';
+export type { ExecuteNotebookOptions, ExecutionResult, RunnerEvent, CellStatus, RunSummary } from './executor';
+export { runNotebookToFiles, outputPaths } from './files';
+export type { RunNotebookOptions, RunFilesResult } from './files';
+export { RUNNER_OPTIONS, renderOptionsMarkdown } from './options';
+export type { RunnerOptionSpec } from './options';
+export { CellExecutionError, CellTimeoutError, DeadKernelError, KernelStartupError, NotebookRunError } from './errors';
+export type { CellContext } from './errors';
+export { parseParameterValue, parseParameterPairs, injectParameters } from './parameters';
+export type { ParameterValue } from './parameters';
+export { readNotebook, writeFileAtomic } from './notebook-io';
+export { findKernelspec, kernelspecSearchDirs } from './kernel/kernelspec';
+export type { KernelSpec } from './kernel/kernelspec';
+export { createProgressReporter } from './progress';
+export { benchRunnerOverhead } from './bench';
+export type { RunnerOverheadResult, OverheadTiming } from './bench';

@@ -1,0 +1,119 @@
+/**
+ * Running a notebook file to output files: NAME.ipynb and NAME.html written atomically, also when
+ * the run fails (they then show where it failed), so an earlier good report is only ever replaced
+ * whole.
+ */
+import * as path from 'path';
+import { KernelStartupError, NotebookRunError } from './errors';
+import { executeNotebook, ExecuteNotebookOptions, ExecutionResult, RUNNER_METADATA_KEY } from './executor';
+import { Notebook } from './nbformat';
+import { readNotebook, serializeNotebook, writeFileAtomic } from './notebook-io';
+
+/** Options of runNotebookToFiles: execution options plus where the files go and how the HTML looks. */
+export interface RunNotebookOptions extends ExecuteNotebookOptions {
+  /** Folder for the outputs; default: the notebook's folder. */
+  outputDir?: string;
+  /** Base name of the outputs; default: notebook name + '.out'. */
+  output?: string;
+  /** Leave code out of the HTML. */
+  noInput?: boolean;
+  /** Stream cell output while running (honoured by the CLI's progress reporter). */
+  logOutput?: boolean;
+  /** Reports problems that do not fail the run (e.g. the HTML exporter missing). */
+  onWarning?: (message: string) => void;
+}
+
+/** What runNotebookToFiles wrote and how the run went. */
+export interface RunFilesResult {
+  ok: boolean;
+  /** One-line reason when not ok, e.g. "cell 3: Error: boom". */
+  reason?: string;
+  ipynbPath: string;
+  htmlPath: string;
+  /** Absent when the kernel never started (the files then hold the unexecuted notebook). */
+  result?: ExecutionResult;
+  error?: NotebookRunError;
+}
+
+type HtmlRenderer = (nb: Notebook, options: { noInput?: boolean; title?: string; footer?: Record<string, unknown> }) => string;
+
+/** The HTML exporter (lib/runner/html), loaded lazily so the runner works while it is absent. */
+function loadHtmlRenderer(): HtmlRenderer | undefined {
+  try {
+    const mod = require('./html');
+    return typeof mod.renderNotebookHtml === 'function' ? mod.renderNotebookHtml : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A plain page used only when the real exporter is unavailable or fails. */
+export function minimalHtml(nb: Notebook, title: string, noInput = false): string {
+  const parts: string[] = [];
+  for (const cell of nb.cells) {
+    const src = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+    if (cell.cell_type !== 'code') {
+      parts.push(`<pre class="${cell.cell_type}">${escapeHtml(src)}</pre>`);
+      continue;
+    }
+    if (!noInput) parts.push(`<pre class="input">${escapeHtml(src)}</pre>`);
+    for (const out of cell.outputs) {
+      if (out.output_type === 'stream') parts.push(`<pre class="${out.name}">${escapeHtml(Array.isArray(out.text) ? out.text.join('') : out.text)}</pre>`);
+      else if (out.output_type === 'error') parts.push(`<pre class="error">${escapeHtml([`${out.ename}: ${out.evalue}`, ...out.traceback].join('\n'))}</pre>`);
+      else {
+        const text = out.data['text/plain'];
+        parts.push(`<pre class="display">${escapeHtml(text ? String(Array.isArray(text) ? text.join('') : text) : `[${Object.keys(out.data).join(', ')}]`)}</pre>`);
+      }
+    }
+  }
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>\n${parts.join('\n')}\n</body></html>\n`;
+}
+
+/** `DIR/NAME.ipynb` and `DIR/NAME.html` for a notebook and options (see RUNNER_OPTIONS). */
+export function outputPaths(notebookPath: string, options: { outputDir?: string; output?: string }): { ipynbPath: string; htmlPath: string } {
+  const dir = path.resolve(options.outputDir ?? path.dirname(notebookPath));
+  const name = (options.output ?? `${path.basename(notebookPath, '.ipynb')}.out`).replace(/\.(ipynb|html)$/i, '');
+  if (!name || name.includes('/') || name.includes('\\')) throw new Error(`--output "${options.output}": give a file name without folders (use --output-dir for the folder)`);
+  const ipynbPath = path.join(dir, `${name}.ipynb`);
+  if (path.resolve(notebookPath) === ipynbPath) throw new Error(`${ipynbPath}: the output would overwrite the input notebook; choose another --output or --output-dir`);
+  return { ipynbPath, htmlPath: path.join(dir, `${name}.html`) };
+}
+
+/**
+ * Executes `notebookPath` and writes both files (atomically, also on failure). Resolves with the
+ * outcome; rejects only for unusable input (unreadable notebook, bad output name) or write errors.
+ */
+export async function runNotebookToFiles(notebookPath: string, options: RunNotebookOptions = {}): Promise<RunFilesResult> {
+  const { ipynbPath, htmlPath } = outputPaths(notebookPath, options);
+  const input = await readNotebook(notebookPath);
+  let nb: Notebook;
+  let result: ExecutionResult | undefined;
+  let error: NotebookRunError | undefined;
+  try {
+    result = await executeNotebook(input, { ...options, cwd: options.cwd ?? path.dirname(path.resolve(notebookPath)) });
+    nb = result.notebook;
+    error = result.error;
+  } catch (err) {
+    if (!(err instanceof KernelStartupError)) throw err;
+    error = err;
+    nb = structuredClone(input);
+    nb.metadata[RUNNER_METADATA_KEY] = { run: { status: 'failed', reason: err.reason } };
+  }
+  const title = path.basename(notebookPath, '.ipynb');
+  // Render before writing anything: a failing exporter must not leave a new .ipynb beside an old .html.
+  let html: string;
+  const render = loadHtmlRenderer();
+  try {
+    if (!render) throw new Error('lib/runner/html is not available');
+    const footer = (nb.metadata[RUNNER_METADATA_KEY] as { run?: Record<string, unknown> } | undefined)?.run;
+    html = render(nb, { noInput: options.noInput, title, footer });
+  } catch (err) {
+    options.onWarning?.(`HTML export failed (${(err as Error).message}); wrote a minimal page instead`);
+    html = minimalHtml(nb, title, options.noInput);
+  }
+  await writeFileAtomic(ipynbPath, serializeNotebook(nb));
+  await writeFileAtomic(htmlPath, html);
+  return { ok: !error, reason: error?.reason, ipynbPath, htmlPath, result, error };
+}

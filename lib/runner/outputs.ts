@@ -1,0 +1,106 @@
+/**
+ * Turning iopub messages into nbformat outputs, like nbclient: streams merged, clear_output
+ * (with wait) honoured, and update_display_data applied to every output carrying that display
+ * id, in any cell. Pure: fed messages, no sockets.
+ */
+import { DisplayDataOutput, ExecuteResultOutput, Output, splitLines, StreamOutput, joinSource } from './nbformat';
+import { JupyterMessage } from './kernel/wire';
+
+/** Outputs by display id, shared by all cells of one run so later cells can update earlier ones. */
+export class DisplayRegistry {
+  private readonly byId = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
+
+  register(id: string, output: DisplayDataOutput | ExecuteResultOutput): void {
+    const list = this.byId.get(id) ?? [];
+    list.push(output);
+    this.byId.set(id, list);
+  }
+
+  /** Replaces data and metadata of every output shown under `id` (unknown ids are ignored, as in nbclient). */
+  update(id: string, data: Record<string, unknown>, metadata: Record<string, unknown>): void {
+    for (const out of this.byId.get(id) ?? []) {
+      out.data = data;
+      out.metadata = metadata;
+    }
+  }
+
+  /** Forgets outputs that were cleared so later updates do not resurrect them. */
+  forget(outputs: Output[]): void {
+    for (const [id, list] of this.byId) {
+      const kept = list.filter((o) => !outputs.includes(o));
+      if (kept.length) this.byId.set(id, kept);
+      else this.byId.delete(id);
+    }
+  }
+}
+
+/** Collects the outputs of one cell from its iopub messages. */
+export class OutputCollector {
+  readonly outputs: Output[] = [];
+  private clearPending = false;
+
+  constructor(private readonly displays: DisplayRegistry, private readonly onOutput?: (output: Output) => void) {}
+
+  /** Applies one iopub message (messages of other types are ignored). */
+  handle(msg: JupyterMessage): void {
+    const c = msg.content as any;
+    switch (msg.header.msg_type) {
+      case 'stream':
+        this.addStream(c.name === 'stderr' ? 'stderr' : 'stdout', String(c.text ?? ''));
+        break;
+      case 'display_data':
+        this.addDisplay({ output_type: 'display_data', data: c.data ?? {}, metadata: c.metadata ?? {} }, c.transient?.display_id);
+        break;
+      case 'execute_result':
+        this.addDisplay(
+          { output_type: 'execute_result', execution_count: c.execution_count ?? null, data: c.data ?? {}, metadata: c.metadata ?? {} },
+          c.transient?.display_id,
+        );
+        break;
+      case 'update_display_data':
+        if (c.transient?.display_id) this.displays.update(c.transient.display_id, c.data ?? {}, c.metadata ?? {});
+        break;
+      case 'error':
+        this.push({ output_type: 'error', ename: String(c.ename ?? 'Error'), evalue: String(c.evalue ?? ''), traceback: (c.traceback ?? []).map(String) });
+        break;
+      case 'clear_output':
+        if (c.wait) this.clearPending = true;
+        else this.clear();
+        break;
+    }
+  }
+
+  /** Appends an output produced by the runner itself (e.g. a timeout or a synthesised error). */
+  append(output: Output): void {
+    this.push(output);
+  }
+
+  private clear(): void {
+    this.displays.forget(this.outputs);
+    this.outputs.length = 0;
+    this.clearPending = false;
+  }
+
+  private push(output: Output): void {
+    if (this.clearPending) this.clear();
+    this.outputs.push(output);
+    this.onOutput?.(output);
+  }
+
+  private addStream(name: 'stdout' | 'stderr', text: string): void {
+    if (this.clearPending) this.clear();
+    const last = this.outputs[this.outputs.length - 1];
+    if (last && last.output_type === 'stream' && last.name === name) {
+      last.text = splitLines(joinSource(last.text) + text);
+      this.onOutput?.({ output_type: 'stream', name, text });
+      return;
+    }
+    const out: StreamOutput = { output_type: 'stream', name, text: splitLines(text) };
+    this.push(out);
+  }
+
+  private addDisplay(output: DisplayDataOutput | ExecuteResultOutput, displayId?: string): void {
+    this.push(output);
+    if (displayId) this.displays.register(displayId, output);
+  }
+}
