@@ -13,3 +13,5 @@ export * from './evaluate';
 export * from './persist';
 export * from './image';
 export * from './viz';
+export { trainTestSets, runTrainRecipe, HELD_OUT_TEST_EXAMPLES } from './training/recipe';
+export type { TrainRecipeOptions, TrainRecipeSummary } from './training/recipe';

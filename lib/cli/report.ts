@@ -1,6 +1,21 @@
-/** `digit-lab report` (placeholder until its issue lands). */
+/** `digit-lab report` (`npm run report`): run the walkthrough notebook and write the report into reports/. */
 import { Command } from 'commander';
+import * as path from 'path';
+import { digitLabRoot } from '../data/cache';
+import { action } from './common';
+import { addRunnerOptions, runNotebookFromCli } from './run';
 
-export function register(_program: Command): void {
-  // Not yet available.
+/** The walkthrough notebook and where its report goes, relative to the project root. */
+export const REPORT_NOTEBOOK = path.join('notebooks', 'Digit_Recognizer.ipynb');
+export const REPORT_DIR = 'reports';
+
+export function register(program: Command): void {
+  const root = digitLabRoot();
+  const cmd = program
+    .command('report')
+    .description('run notebooks/Digit_Recognizer.ipynb on the tslab kernel and write reports/Digit_Recognizer.html and .ipynb (accepts every `run` option, e.g. -p epochs 3)')
+    .option('--notebook <path>', 'the notebook to run', path.join(root, REPORT_NOTEBOOK));
+  addRunnerOptions(cmd, { outputDir: path.join(root, REPORT_DIR), output: 'Digit_Recognizer' }).action(
+    action((opts: Record<string, any>) => runNotebookFromCli(opts.notebook, opts)),
+  );
 }

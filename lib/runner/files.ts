@@ -8,6 +8,7 @@ import { KernelStartupError, NotebookRunError } from './errors';
 import { executeNotebook, ExecuteNotebookOptions, ExecutionResult, RUNNER_METADATA_KEY } from './executor';
 import { Notebook } from './nbformat';
 import { readNotebook, serializeNotebook, writeFileAtomic } from './notebook-io';
+import { renderNotebookHtml } from './html';
 
 /** Options of runNotebookToFiles: execution options plus where the files go and how the HTML looks. */
 export interface RunNotebookOptions extends ExecuteNotebookOptions {
@@ -35,21 +36,9 @@ export interface RunFilesResult {
   error?: NotebookRunError;
 }
 
-type HtmlRenderer = (nb: Notebook, options: { noInput?: boolean; title?: string; footer?: Record<string, unknown> }) => string;
-
-/** The HTML exporter (lib/runner/html), loaded lazily so the runner works while it is absent. */
-function loadHtmlRenderer(): HtmlRenderer | undefined {
-  try {
-    const mod = require('./html');
-    return typeof mod.renderNotebookHtml === 'function' ? mod.renderNotebookHtml : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A plain page used only when the real exporter is unavailable or fails. */
+/** A plain page used only when the real exporter fails, so a run still leaves a readable record. */
 export function minimalHtml(nb: Notebook, title: string, noInput = false): string {
   const parts: string[] = [];
   for (const cell of nb.cells) {
@@ -104,11 +93,8 @@ export async function runNotebookToFiles(notebookPath: string, options: RunNoteb
   const title = path.basename(notebookPath, '.ipynb');
   // Render before writing anything: a failing exporter must not leave a new .ipynb beside an old .html.
   let html: string;
-  const render = loadHtmlRenderer();
   try {
-    if (!render) throw new Error('lib/runner/html is not available');
-    const footer = (nb.metadata[RUNNER_METADATA_KEY] as { run?: Record<string, unknown> } | undefined)?.run;
-    html = render(nb, { noInput: options.noInput, title, footer });
+    html = renderNotebookHtml(nb, { noInput: options.noInput, title, baseDir: path.dirname(path.resolve(notebookPath)) });
   } catch (err) {
     options.onWarning?.(`HTML export failed (${(err as Error).message}); wrote a minimal page instead`);
     html = minimalHtml(nb, title, options.noInput);

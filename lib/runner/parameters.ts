@@ -64,6 +64,8 @@ export function parametersSource(params: Record<string, ParameterValue>, declare
     const kind = declared.get(name);
     lines.push(kind === 'let' || kind === 'var' ? `${name} = ${literal};` : `const ${name} = ${literal};`);
   }
+  // tslab echoes the value of a cell's last expression; an assignment would print the parameter.
+  if (/^\w+ = /.test(lines[lines.length - 1])) lines.push('undefined;');
   return lines.join('\n');
 }
 

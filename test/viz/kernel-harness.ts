@@ -1,0 +1,125 @@
+/**
+ * Runs notebook cells on the real tslab kernel through Debian's `jupyter nbconvert --execute`,
+ * with lib/viz compiled on its own (so others' unfinished modules cannot break this test).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Output of an executed cell, as nbformat stores it. */
+export interface CellOutput {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  transient?: unknown;
+}
+
+/** Why the kernel test cannot run here, or null when it can. */
+export function kernelTestUnavailable(): string | null {
+  const probe = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return 'jupyter nbconvert is not installed (Debian package jupyter-nbconvert)';
+  if (!fs.existsSync(path.join(PROJECT_ROOT, 'node_modules', 'tslab', 'bin', 'tslab'))) return 'tslab is not installed in node_modules';
+  return null;
+}
+
+/** A scratch area: the compiled viz library (inside dist/, so node_modules resolves) and a JUPYTER_PATH. */
+export interface KernelSandbox {
+  /** Absolute path of the compiled lib/viz/index (no extension), for `import ... from`. */
+  vizModule: string;
+  jupyterPath: string;
+  workDir: string;
+  cleanup(): void;
+}
+
+/** Compiles lib/viz into a private folder under dist/ and registers a tslab kernelspec. */
+export function createKernelSandbox(): KernelSandbox {
+  const outDir = fs.mkdtempSync(path.join(PROJECT_ROOT, 'dist', '.viz-kernel-test-'));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'viz-kernel-'));
+  const pidFile = path.join(workDir, 'kernel-pids');
+  const cleanup = () => {
+    killRecordedKernels(pidFile);
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    const tsconfig = path.join(workDir, 'tsconfig.json');
+    fs.writeFileSync(tsconfig, JSON.stringify({
+      extends: path.join(PROJECT_ROOT, 'tsconfig.json'),
+      compilerOptions: { rootDir: path.join(PROJECT_ROOT, 'lib'), outDir, sourceMap: false, declaration: true },
+      include: [],
+      files: [path.join(PROJECT_ROOT, 'lib', 'viz', 'index.ts')],
+    }));
+    const tsc = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { encoding: 'utf8' });
+    if (tsc.status !== 0) throw new Error(`compiling lib/viz failed:\n${tsc.stdout}${tsc.stderr}`);
+    const kernelDir = path.join(workDir, 'jupyter', 'kernels', 'tslab-viz-test');
+    fs.mkdirSync(kernelDir, { recursive: true });
+    // The kernel starts through a wrapper that records its pid, so cleanup can end a kernel that
+    // nbconvert left behind (e.g. when nbconvert itself was killed on a timeout).
+    const wrapper = path.join(workDir, 'tslab-kernel.js');
+    fs.writeFileSync(wrapper, `require('fs').appendFileSync(${JSON.stringify(pidFile)}, process.pid + '\\n');\n` +
+      `require(${JSON.stringify(path.join(PROJECT_ROOT, 'node_modules', 'tslab', 'dist', 'main.js'))}).main();\n`);
+    fs.writeFileSync(path.join(kernelDir, 'kernel.json'), JSON.stringify({
+      argv: [process.execPath, wrapper, 'kernel', '--config-path', '{connection_file}'],
+      display_name: 'TypeScript (viz test)',
+      language: 'typescript',
+    }));
+    return { vizModule: path.join(outDir, 'viz', 'index'), jupyterPath: path.join(workDir, 'jupyter'), workDir, cleanup };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
+
+function killRecordedKernels(pidFile: string): void {
+  if (!fs.existsSync(pidFile)) return;
+  for (const line of fs.readFileSync(pidFile, 'utf8').split('\n')) {
+    const pid = Number(line);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone: nbconvert shut it down, as it normally does.
+    }
+  }
+}
+
+/**
+ * Executes the cells in a fresh tslab kernel and returns each cell's outputs. nbconvert applies
+ * update_display_data to the output with the same display_id, so updated outputs show their last state.
+ */
+export function executeCells(sandbox: KernelSandbox, sources: string[], timeoutSeconds = 60): CellOutput[][] {
+  const nb = {
+    cells: sources.map((source, i) => ({ cell_type: 'code', id: `cell-${i}`, execution_count: null, metadata: {}, outputs: [], source })),
+    metadata: { kernelspec: { name: 'tslab-viz-test', display_name: 'TypeScript (viz test)', language: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const input = path.join(sandbox.workDir, 'cells.ipynb');
+  const output = path.join(sandbox.workDir, 'cells.out.ipynb');
+  fs.writeFileSync(input, JSON.stringify(nb));
+  const run = spawnSync('jupyter', ['nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.timeout=${timeoutSeconds}`, '--ExecutePreprocessor.kernel_name=tslab-viz-test', '--output', output, input], {
+    encoding: 'utf8',
+    cwd: sandbox.workDir,
+    env: { ...process.env, JUPYTER_PATH: sandbox.jupyterPath },
+    timeout: (timeoutSeconds + 60) * 1000,
+    killSignal: 'SIGKILL',
+  });
+  if (run.status !== 0) throw new Error(`nbconvert failed (status ${run.status}):\n${run.stderr.slice(-3000)}`);
+  const executed = JSON.parse(fs.readFileSync(output, 'utf8')) as { cells: { outputs: CellOutput[] }[] };
+  return executed.cells.map((c) => c.outputs);
+}
+
+/** The SVG documents inside an HTML fragment's data-URL images (our chart fallbacks). */
+export function svgsInHtml(html: string): string[] {
+  return [...html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+}
+
+/** Joins nbformat's multiline strings. */
+export function joinText(value: unknown): string {
+  return Array.isArray(value) ? value.join('') : String(value ?? '');
+}
