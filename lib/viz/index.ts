@@ -81,3 +81,4 @@ export {
 } from './progress';
 export { type GreyImageLike, type PredictionCardInput, predictionCardHtml, showPrediction } from './prediction';
 export { VIZ_COLORS } from './theme';
+export * from './drawpad';

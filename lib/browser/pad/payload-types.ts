@@ -1,0 +1,44 @@
+/** What the Node side embeds in a pad's output and the browser runtime reads. Types only. */
+import type { PreprocessOptions } from '../../imaging/preprocess';
+
+/** How the embedded weights are stored: tfjs' own weight quantization, decoded when loading. */
+export type PadWeightEncoding = 'float32' | 'float16' | 'uint8';
+
+/** A model serialised for the pad: tfjs layers artifacts with the weights base64-encoded. */
+export interface PadModelPayload {
+  /** The Keras-style topology JSON of `model.save`. */
+  modelTopology: unknown;
+  /** tfjs weight specs (name, shape, dtype, optional quantization) in `weightData` order. */
+  weightSpecs: unknown[];
+  /** All weights concatenated, base64. */
+  weightData: string;
+  encoding: PadWeightEncoding;
+}
+
+/** Everything one pad needs in the page. */
+export interface PadConfig {
+  model: PadModelPayload;
+  /**
+   * The card's HTML (stylesheet included), put in place by the runtime: where scripts do not run
+   * (an untrusted notebook, a sanitizing viewer) only the output's short notice shows, not an
+   * inert, unstyled pad.
+   */
+  markup: string;
+  /** Passed to preprocessDigit, exactly as `digit-lab predict` would (default: its defaults). */
+  preprocess?: PreprocessOptions;
+}
+
+/** What a mounted pad exposes on its root element (`root.digitLabPadState`), for tests and tools. */
+export interface PadState {
+  status: 'loading' | 'ready' | 'error';
+  /** Number of recognitions run so far, and how long the last one took (ms, preprocessing included). */
+  updates: number;
+  lastMs: number | null;
+  /** Top digit and its probability; null while the pad is blank. */
+  digit: number | null;
+  confidence: number | null;
+  probabilities: number[] | null;
+  /** The 28x28 model input of the last recognition (row-major, ink bright). */
+  input: number[] | null;
+  error?: string;
+}

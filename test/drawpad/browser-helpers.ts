@@ -1,0 +1,104 @@
+/** Driving the pad in headless Chromium (shared by the browser and kernel specs). */
+import { strict as assert } from 'node:assert';
+import { pathToFileURL } from 'node:url';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { PAD_CANVAS_SIZE } from '../../lib/viz/drawpad';
+import type { PadStroke, PadStrokesPrediction } from '../../lib/viz/drawpad';
+
+export const CHROMIUM = process.env.DIGIT_LAB_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Launches Chromium with every request blocked but file:, data: and those `allow` accepts; each
+ * blocked request is added to `problems` (tests assert it stays empty).
+ */
+export async function launchOffline(
+  problems: string[],
+  allow: (url: string) => boolean = () => false,
+): Promise<{ browser: Browser; context: BrowserContext }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, hasTouch: true });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:') || url.startsWith('data:') || allow(url)) return route.continue();
+      problems.push(`network request: ${url}`);
+      return route.abort();
+    });
+    return { browser, context };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+/** Opens a page and waits until every pad on it is ready; console errors go to `problems`. */
+export async function openPadPage(context: BrowserContext, file: string, problems: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  await page.waitForFunction(() => {
+    const cards = Array.from(document.querySelectorAll('.dlp-card'));
+    return cards.length > 0 && cards.every((c) => c.getAttribute('data-dlp-status') === 'ready');
+  }, undefined, { timeout: 30_000 });
+  return page;
+}
+
+export interface ShownState {
+  text: string;
+  digit: number | null;
+  probabilities: number[] | null;
+  input: number[] | null;
+  updates: number;
+}
+
+/** Waits two animation frames: a recognition scheduled by the last pointer event has run. */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
+export async function shown(card: Locator): Promise<ShownState> {
+  return card.evaluate((el) => {
+    const state = (el as HTMLElement & { digitLabPadState: ShownState }).digitLabPadState;
+    const text = el.querySelector('[data-dlp="digit"]')!.textContent ?? '';
+    return { text, digit: state.digit, probabilities: state.probabilities, input: state.input, updates: state.updates };
+  });
+}
+
+/** Clears the pad and draws `strokes` (canvas pixels) with the mouse. */
+export async function drawWithMouse(page: Page, card: Locator, strokes: readonly PadStroke[]): Promise<ShownState> {
+  await card.locator('[data-dlp="clear"]').click();
+  const canvas = card.locator('[data-dlp="canvas"]');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  const at = (p: readonly [number, number]): [number, number] => [box.x + (p[0] * box.width) / PAD_CANVAS_SIZE, box.y + (p[1] * box.height) / PAD_CANVAS_SIZE];
+  for (const stroke of strokes) {
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (const p of stroke.slice(1)) await page.mouse.move(...at(p), { steps: 6 });
+    await page.mouse.up();
+  }
+  await settle(page);
+  return shown(card);
+}
+
+/** Largest differences seen between the page and Node, printed at the end. */
+export const worst = { probability: 0, input: 0 };
+
+export function assertMatchesNode(state: ShownState, node: PadStrokesPrediction, expected: number, where: string): void {
+  assert.equal(state.text, String(expected), `${where}: the pad shows ${state.text} for a ${expected}`);
+  assert.equal(state.digit, node.digit, `${where}: pad and Node agree`);
+  const diff = Math.max(...state.probabilities!.map((p, d) => Math.abs(p - node.probabilities[d])));
+  assert.ok(diff < 0.005, `${where}: probabilities differ from Node's by ${diff.toFixed(4)}`);
+  const inputDiff = Math.max(...state.input!.map((v, i) => Math.abs(v - node.input[i])));
+  worst.probability = Math.max(worst.probability, diff);
+  worst.input = Math.max(worst.input, inputDiff);
+  assert.ok(inputDiff < 0.1, `${where}: the 28x28 input differs from Node's by up to ${inputDiff.toFixed(3)}`);
+}
+

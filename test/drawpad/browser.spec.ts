@@ -1,0 +1,200 @@
+/**
+ * The pad in a real browser (Debian's headless Chromium via playwright-core, network cut off):
+ * once in a plain page (two pads that each embed the runtime, one that shares it, RequireJS-style
+ * `define` present as in classic Notebook) and once in our HTML export of a notebook whose output
+ * is the pad. Strokes of a 1, a 0 and a 7 drawn with the mouse must show the digit and the
+ * probabilities that Node computes for the same strokes with the same (uint8) weights.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Notebook } from '../../lib/runner/nbformat';
+import { renderNotebookHtml } from '../../lib/runner/html';
+import { strongCnn } from '../../lib/models';
+import { digitPadHtml } from '../../lib/viz/drawpad';
+import type { PadStrokesPrediction } from '../../lib/viz/drawpad';
+import { assertMatchesNode, CHROMIUM, drawWithMouse, launchOffline, openPadPage, settle, shown, worst } from './browser-helpers';
+import { builtPadRuntime, DIGIT_STROKES, padNodePredictions, trainedSeedCnn } from './fixtures';
+
+const SCREENSHOT = path.join(os.tmpdir(), 'digit-lab-drawpad.png');
+
+/** Records the pointerType of every pointerdown on the pad's canvas, for `pointerTypes`. */
+async function recordPointerTypes(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const types: string[] = [];
+    (window as unknown as { __pointerTypes: string[] }).__pointerTypes = types;
+    document.querySelector('[data-dlp="canvas"]')!.addEventListener('pointerdown', (e) => types.push((e as PointerEvent).pointerType));
+  });
+}
+
+const pointerTypes = (page: Page) => page.evaluate(() => (window as unknown as { __pointerTypes: string[] }).__pointerTypes);
+
+function padNotebook(html: string): Notebook {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    cells: [
+      { cell_type: 'markdown', id: 'intro', metadata: {}, source: '# Draw a digit\nThe model below runs in your browser.' },
+      {
+        cell_type: 'code', id: 'pad', metadata: {}, execution_count: 1, source: 'await drawDigitPad(model);',
+        outputs: [{ output_type: 'display_data', metadata: {}, data: { 'text/html': html, 'text/plain': '[drawing pad]' } }],
+      },
+    ],
+  } as unknown as Notebook;
+}
+
+describe('drawpad in headless Chromium @slow', function () {
+  this.timeout(180_000);
+  let browser: Browser | undefined;
+  let context: BrowserContext;
+  let dir: string | undefined;
+  let node = new Map<number, PadStrokesPrediction>();
+  const problems: string[] = [];
+  const files: Record<'page' | 'report' | 'strong', string> = { page: '', report: '', strong: '' };
+  let strongNode: Map<number, PadStrokesPrediction>;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`      (skipped: no Chromium at ${CHROMIUM}; install the Debian package "chromium" or set DIGIT_LAB_CHROMIUM)`);
+      this.skip();
+    }
+    await builtPadRuntime();
+    const model = await trainedSeedCnn();
+    node = await padNodePredictions(model);
+
+    dir = mkdtempSync(path.join(os.tmpdir(), 'digit-lab-drawpad-'));
+    const first = digitPadHtml(model, { title: 'First pad' });
+    const second = digitPadHtml(model, { title: 'Second pad' });
+    const shared = digitPadHtml(model, { title: 'Shared runtime', runtime: 'shared' });
+    // A RequireJS-style define (as classic Notebook has) must not be called by the runtime.
+    const amd = '<script>window.__amdCalls=0;window.define=function(){window.__amdCalls++;};window.define.amd={};</script>';
+    files.page = path.join(dir, 'pads.html');
+    writeFileSync(files.page, `<!doctype html><html><head><meta charset="utf-8"><title>pads</title>${amd}</head><body>${first}${second}${shared}</body></html>`);
+    files.report = path.join(dir, 'report.html');
+    writeFileSync(files.report, renderNotebookHtml(padNotebook(first)));
+    // The stronger model (batch norm, dropout), untrained: only its layers and kernels matter here.
+    const strong = strongCnn({ seed: 3 });
+    strongNode = await padNodePredictions(strong);
+    files.strong = path.join(dir, 'strong.html');
+    writeFileSync(files.strong, `<!doctype html><html><head><meta charset="utf-8"><title>strong</title></head><body>${digitPadHtml(strong)}</body></html>`);
+    strong.dispose();
+
+    ({ browser, context } = await launchOffline(problems));
+  });
+
+  after(async function () {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const open = (file: string): Promise<Page> => openPadPage(context, file, problems);
+
+  it('loads the runtime once for several pads, without touching RequireJS', async function () {
+    const page = await open(files.page);
+    const { loads, amdCalls, cards } = await page.evaluate(() => ({
+      loads: (window as unknown as { __digitLabPadLoads: number }).__digitLabPadLoads,
+      amdCalls: (window as unknown as { __amdCalls: number }).__amdCalls,
+      cards: document.querySelectorAll('.dlp-card').length,
+    }));
+    assert.equal(cards, 3);
+    assert.equal(loads, 1, 'the runtime bundle ran once');
+    assert.equal(amdCalls, 0);
+    await page.close();
+  });
+
+  it('shows the Node prediction for a 1, a 0 and a 7 drawn with the mouse, and works on every pad', async function () {
+    const page = await open(files.page);
+    const cards = page.locator('.dlp-card');
+    for (const { digit, strokes } of DIGIT_STROKES) {
+      assertMatchesNode(await drawWithMouse(page, cards.nth(0), strokes), node.get(digit)!, digit, 'pad 1');
+    }
+    // The second pad (its runtime copy skipped) and the shared-runtime pad work as well.
+    const { digit, strokes } = DIGIT_STROKES[2];
+    for (const c of [1, 2]) assertMatchesNode(await drawWithMouse(page, cards.nth(c), strokes), node.get(digit)!, digit, `pad ${c + 1}`);
+    await page.close();
+  });
+
+  it('works the same in the HTML export of a notebook, and clears', async function () {
+    const page = await open(files.report);
+    const card = page.locator('.dlp-card');
+    assert.equal(await card.count(), 1);
+    for (const { digit, strokes } of DIGIT_STROKES) {
+      const state = await drawWithMouse(page, card, strokes);
+      assertMatchesNode(state, node.get(digit)!, digit, 'report');
+      assert.ok(state.updates > 1, 'recognition ran while the stroke was drawn');
+      if (digit === 7) await card.screenshot({ path: SCREENSHOT });
+    }
+    await card.locator('[data-dlp="clear"]').click();
+    await settle(page);
+    const cleared = await shown(card);
+    assert.equal(cleared.text, '\u2013');
+    assert.equal(cleared.digit, null);
+    assert.equal(await card.locator('.dlp-row.dlp-top').count(), 0);
+    await page.close();
+  });
+
+  it('runs the stronger model (batch norm, dropout) the same as Node does', async function () {
+    const page = await open(files.strong);
+    const card = page.locator('.dlp-card');
+    for (const { digit, strokes } of DIGIT_STROKES) {
+      const state = await drawWithMouse(page, card, strokes);
+      const expected = strongNode.get(digit)!;
+      assertMatchesNode(state, expected, expected.digit, `strong model, drawn ${digit}`);
+    }
+    await page.close();
+  });
+
+  it('draws with touch (pointer events from a touchscreen)', async function () {
+    const page = await open(files.report);
+    const card = page.locator('.dlp-card');
+    await card.locator('[data-dlp="clear"]').click();
+    const box = (await card.locator('[data-dlp="canvas"]').boundingBox())!;
+    await recordPointerTypes(page);
+    const cdp = await context.newCDPSession(page);
+    const { strokes, digit } = DIGIT_STROKES[0];
+    const points = strokes[0];
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', p?: readonly [number, number]) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: box.x + p[0], y: box.y + p[1] }] : [] });
+    await touch('touchStart', points[0]);
+    for (let i = 1; i < points.length; i++) {
+      const [a, b] = [points[i - 1], points[i]];
+      for (let s = 1; s <= 6; s++) await touch('touchMove', [a[0] + ((b[0] - a[0]) * s) / 6, a[1] + ((b[1] - a[1]) * s) / 6]);
+    }
+    await touch('touchEnd');
+    await settle(page);
+    assert.deepEqual(await pointerTypes(page), ['touch']);
+    assertMatchesNode(await shown(card), node.get(digit)!, digit, 'touch');
+    await page.close();
+  });
+
+  it('draws with a pen (pointerType "pen")', async function () {
+    const page = await open(files.report);
+    const card = page.locator('.dlp-card');
+    await card.locator('[data-dlp="clear"]').click();
+    const box = (await card.locator('[data-dlp="canvas"]').boundingBox())!;
+    await recordPointerTypes(page);
+    const cdp = await context.newCDPSession(page);
+    const { strokes, digit } = DIGIT_STROKES[2];
+    const pen = (type: 'mousePressed' | 'mouseMoved' | 'mouseReleased', p: readonly [number, number]) =>
+      cdp.send('Input.dispatchMouseEvent', { type, x: box.x + p[0], y: box.y + p[1], button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: 1, pointerType: 'pen', force: 0.5 });
+    const points = strokes[0];
+    await pen('mousePressed', points[0]);
+    for (let i = 1; i < points.length; i++) {
+      const [a, b] = [points[i - 1], points[i]];
+      for (let s = 1; s <= 6; s++) await pen('mouseMoved', [a[0] + ((b[0] - a[0]) * s) / 6, a[1] + ((b[1] - a[1]) * s) / 6]);
+    }
+    await pen('mouseReleased', points[points.length - 1]);
+    await settle(page);
+    assert.deepEqual(await pointerTypes(page), ['pen']);
+    assertMatchesNode(await shown(card), node.get(digit)!, digit, 'pen');
+    await page.close();
+  });
+
+  it('logged no errors and made no network requests', function () {
+    console.log(`      ${JSON.stringify({ bench: 'drawpad-browser-vs-node', maxProbabilityDiff: Number(worst.probability.toFixed(5)), maxInputPixelDiff: Number(worst.input.toFixed(4)) })}`);
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,79 @@
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs';
+import { padPayloadToModel, serializeModelForPad } from '../../lib/viz/drawpad';
+
+/** A dense 784 -> 10 model whose first weights are set to known values. */
+function tinyModel(): tf.LayersModel {
+  const model = tf.sequential({ name: 'tiny_dense' });
+  model.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
+  model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) }));
+  const [kernel, bias] = model.getWeights();
+  const values = kernel.dataSync().slice();
+  values.set([1, -2, 65504, 0.1, 1e-9, -0.333333]);
+  model.setWeights([tf.tensor(values, kernel.shape), bias.add(0.01)]);
+  return model;
+}
+
+function flatWeights(model: tf.LayersModel): Float32Array[] {
+  return model.getWeights().map((w) => w.dataSync() as Float32Array);
+}
+
+describe('drawpad/payload', function () {
+  const model = tinyModel();
+  const original = flatWeights(model);
+  const input = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 3);
+
+  it("holds what model.save hands a save handler (topology, weight names, order, bytes)", async function () {
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const payload = serializeModelForPad(model, 'float32');
+    assert.deepEqual(payload.modelTopology, saved!.modelTopology);
+    assert.deepEqual(payload.weightSpecs, saved!.weightSpecs);
+    assert.deepEqual(Buffer.from(payload.weightData, 'base64'), Buffer.from(saved!.weightData as ArrayBuffer));
+  });
+
+  it('round-trips float32 weights exactly', async function () {
+    const payload = serializeModelForPad(model, 'float32');
+    assert.equal(payload.encoding, 'float32');
+    assert.equal(Buffer.from(payload.weightData, 'base64').length, (784 * 10 + 10) * 4);
+    const loaded = await padPayloadToModel(payload);
+    flatWeights(loaded).forEach((w, i) => assert.deepEqual(w, original[i]));
+    const a = (model.predict(input) as tf.Tensor).dataSync();
+    const b = (loaded.predict(input) as tf.Tensor).dataSync();
+    assert.deepEqual(b, a);
+  });
+
+  it('stores float16 in half the bytes, rounding to the nearest half', async function () {
+    const payload = serializeModelForPad(model, 'float16');
+    assert.equal(Buffer.from(payload.weightData, 'base64').length, (784 * 10 + 10) * 2);
+    const [kernel] = flatWeights(await padPayloadToModel(payload));
+    assert.deepEqual(Array.from(kernel.slice(0, 5)), [1, -2, 65504, 0.0999755859375, 0]);
+    assert.equal(kernel[5], -0.333251953125);
+    for (let i = 6; i < kernel.length; i++) {
+      assert.ok(Math.abs(kernel[i] - original[0][i]) <= Math.abs(original[0][i]) / 1024 + 1e-7, `weight ${i}`);
+    }
+  });
+
+  it('stores uint8 in a quarter of the bytes, each weight within half a step', async function () {
+    const payload = serializeModelForPad(model, 'uint8');
+    assert.equal(Buffer.from(payload.weightData, 'base64').length, 784 * 10 + 10);
+    const specs = payload.weightSpecs as { quantization: { dtype: string; scale: number; min: number } }[];
+    assert.equal(specs[0].quantization.dtype, 'uint8');
+    const loaded = flatWeights(await padPayloadToModel(payload));
+    loaded.forEach((w, t) => {
+      const { scale } = specs[t].quantization;
+      for (let i = 0; i < w.length; i++) assert.ok(Math.abs(w[i] - original[t][i]) <= scale / 2 + 1e-6, `tensor ${t} weight ${i}`);
+    });
+  });
+
+  it('rejects an unknown encoding and non-finite weights', function () {
+    assert.throws(() => serializeModelForPad(model, 'int4' as never), /unknown weight encoding "int4"/);
+    const broken = tinyModel();
+    const [kernel, bias] = broken.getWeights();
+    broken.setWeights([kernel.mul(Number.NaN), bias]);
+    assert.throws(() => serializeModelForPad(broken, 'uint8'), /non-finite weights/);
+  });
+});
