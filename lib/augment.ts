@@ -9,6 +9,7 @@
  * (Keras uses spline order 1). test/augment/fixtures holds Keras' own outputs to compare with.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom } from './random';
 
 /** How points outside the input are filled (Keras `fill_mode`; `abcd` is one image row). */
 export type AugmentFillMode =
@@ -96,16 +97,9 @@ export interface AffineMatrices {
 /** A uniform random number generator on [0, 1). */
 export type AugmentRandom = () => number;
 
-/** A small seeded PRNG (mulberry32) so augmentation repeats across runs and platforms. */
+/** A seeded PRNG (mulberry32, see lib/random.ts) so augmentation repeats across runs and platforms. */
 export function makeAugmentRandom(seed: number): AugmentRandom {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 const FILL_MODES: readonly AugmentFillMode[] = ['constant', 'nearest', 'reflect', 'wrap'];

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { sha256Hex } from './cache';
 import type { ImageSet } from './types';
+import { seededRandom } from '../random';
 
 /** Version of the package whose digits we read (recorded with the data). */
 const EMBEDDED_PACKAGE = 'mnist';
@@ -31,23 +32,11 @@ export interface EmbeddedMnist {
  */
 export type EmbeddedOrder = 'grouped' | 'shuffled';
 
-/** A small deterministic PRNG (mulberry32); quality is ample for a fixed shuffle. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The permutation used for the `shuffled` order: position i holds grouped item perm[i]. */
 export function embeddedMnistPermutation(count: number, seed = EMBEDDED_SHUFFLE_SEED): Uint32Array {
   const perm = new Uint32Array(count);
   for (let i = 0; i < count; i++) perm[i] = i;
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   for (let i = count - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     const t = perm[i];

@@ -65,7 +65,7 @@ export function parametersSource(params: Record<string, ParameterValue>, declare
     lines.push(kind === 'let' || kind === 'var' ? `${name} = ${literal};` : `const ${name} = ${literal};`);
   }
   // tslab echoes the value of a cell's last expression; an assignment would print the parameter.
-  if (/^\w+ = /.test(lines[lines.length - 1])) lines.push('undefined;');
+  if (/^\w+ = /.test(lines[lines.length - 1])) lines.push("undefined; // ends the cell quietly (tslab would echo the last assignment's value)");
   return lines.join('\n');
 }
 

@@ -13,12 +13,17 @@ export function escapeHtml(text: unknown): string {
   return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-/** Builds a style attribute value from a map, skipping undefined entries. */
+/**
+ * Builds a style attribute value from a map, skipping undefined entries. The result is escaped
+ * for a double-quoted attribute (font lists carry quoted family names).
+ */
 export function styleAttr(styles: Record<string, string | number | undefined>): string {
-  return Object.entries(styles)
-    .filter(([, v]) => v !== undefined && v !== '')
-    .map(([k, v]) => `${k}:${v}`)
-    .join(';');
+  return escapeHtml(
+    Object.entries(styles)
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${k}:${v}`)
+      .join(';'),
+  );
 }
 
 /**

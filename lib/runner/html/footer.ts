@@ -37,7 +37,7 @@ function renderValue(key: string, value: unknown, depth: number): string {
 /** A key/value table of a metadata object (generic: whatever keys the executor records). */
 export function renderTable(record: Record<string, unknown>, depth = 0): string {
   const rows = Object.entries(record)
-    .filter(([, value]) => value !== undefined)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
     .map(([key, value]) => `<tr><th scope="row">${escapeHtml(humanizeKey(key))}</th><td>${renderValue(key, value, depth)}</td></tr>`)
     .join('');
   return rows ? `<table>${rows}</table>` : '';
