@@ -1,2 +1,5 @@
-// Filled in by its issue.
-export {};
+/** The training engine: backend choice and the wasm training kernels. */
+export { initBackend, detectTfjsNode, BACKEND_PREFERENCES } from './backend';
+export type { BackendInfo, BackendOptions, BackendPreference } from './backend';
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register';
+export { wasmThreadsSupported, MAX_WASM_THREADS } from './wasm-threads';

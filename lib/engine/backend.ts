@@ -1,0 +1,179 @@
+/**
+ * Picks the TensorFlow.js backend: native tfjs-node when it is really installed, else the wasm
+ * backend with our training kernels (multi-threaded where Node allows), else the pure-JS cpu
+ * backend (warned: it trains at about one example per second). The choice and its reason are
+ * returned and printed, so reports can record them.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import * as fs from 'fs';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from './kernels/register';
+import { setJsPoolThreads } from './js-pool';
+import { createThreadedWasmBackend, MAX_WASM_THREADS, wasmThreadsSupported } from './wasm-threads';
+
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export interface BackendOptions {
+  /** Do not print the one-line summary. */
+  quiet?: boolean;
+  /** wasm threads (default: DIGIT_LAB_WASM_THREADS, else the number of CPUs, at most 8). */
+  threads?: number;
+  /** Where the summary goes (default: stderr, so `--json` stdout stays clean). */
+  log?: (line: string) => void;
+}
+
+export interface BackendInfo {
+  /** The tfjs backend now active. */
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  /** Why this one (and why not the ones before it). */
+  reason: string;
+  /** wasm: XNNPACK threads in use. */
+  threads?: number;
+  /** wasm: whether the SIMD build runs. */
+  simd?: boolean;
+  /** wasm: kernels we registered (added or replaced). */
+  kernels?: string[];
+}
+
+const TFJS_NODE = '@tensorflow/tfjs-node';
+
+/**
+ * Whether the real native tfjs-node is installed. Here `@tensorflow/tfjs-node` may be an npm
+ * alias of plain `@tensorflow/tfjs` (made for danfojs-node), which must not count.
+ */
+export function detectTfjsNode(): { available: boolean; reason: string } {
+  let pkgJson: string;
+  try {
+    pkgJson = require.resolve(`${TFJS_NODE}/package.json`);
+  } catch {
+    return { available: false, reason: `${TFJS_NODE} is not installed` };
+  }
+  try {
+    const name = JSON.parse(fs.readFileSync(pkgJson, 'utf8')).name as string;
+    if (name !== TFJS_NODE) {
+      return { available: false, reason: `${TFJS_NODE} resolves to ${name} (an alias, not the native binding)` };
+    }
+  } catch (err) {
+    return { available: false, reason: `cannot read ${path.relative(process.cwd(), pkgJson)}: ${(err as Error).message}` };
+  }
+  return { available: true, reason: `${TFJS_NODE} is installed` };
+}
+
+function defaultThreads(): number {
+  const fromEnv = Number(process.env.DIGIT_LAB_WASM_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return Math.min(fromEnv, MAX_WASM_THREADS);
+  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cpus, MAX_WASM_THREADS));
+}
+
+function resolvePreference(preference: BackendPreference | undefined): BackendPreference {
+  const fromEnv = process.env.DIGIT_LAB_BACKEND?.trim().toLowerCase();
+  if ((preference === undefined || preference === 'auto') && fromEnv) {
+    if (!(BACKEND_PREFERENCES as readonly string[]).includes(fromEnv)) {
+      throw new Error(`DIGIT_LAB_BACKEND=${fromEnv} is not one of ${BACKEND_PREFERENCES.join(', ')}`);
+    }
+    return fromEnv as BackendPreference;
+  }
+  const pref = preference ?? 'auto';
+  if (!(BACKEND_PREFERENCES as readonly string[]).includes(pref)) {
+    throw new Error(`unknown backend "${pref}": expected one of ${BACKEND_PREFERENCES.join(', ')}`);
+  }
+  return pref;
+}
+
+async function tryTensorflow(): Promise<BackendInfo> {
+  const found = detectTfjsNode();
+  if (!found.available) throw new Error(found.reason);
+  require(TFJS_NODE);
+  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${TFJS_NODE} loaded but its backend did not start`);
+  return { name: 'tensorflow', reason: `native ${TFJS_NODE} loaded` };
+}
+
+/** One wasm backend per process: the threaded build cannot be re-created cheaply. */
+let wasmSetup: Promise<Omit<BackendInfo, 'name' | 'reason'> & { note: string }> | undefined;
+
+function setUpWasm(threads: number): Promise<Omit<BackendInfo, 'name' | 'reason'> & { note: string }> {
+  wasmSetup ??= (async () => {
+    const kernels = registerWasmTrainingKernels();
+    if (threads > 1 && wasmThreadsSupported()) {
+      let started: number | undefined;
+      const registry = (tf.engine() as unknown as { registryFactory: Record<string, { factory: () => Promise<tf.KernelBackend> }> })
+        .registryFactory;
+      const stockFactory = registry.wasm?.factory;
+      tf.removeBackend('wasm');
+      tf.registerBackend('wasm', async () => {
+        const made = await createThreadedWasmBackend(threads);
+        started = made.threads;
+        return made.backend;
+      }, 2);
+      if (await tf.setBackend('wasm')) {
+        // Our JS kernel loops share the heap and use as many threads as XNNPACK does.
+        setJsPoolThreads(started ?? 1);
+        return { threads: started, simd: true, kernels, note: `threaded SIMD build, ${started} threads` };
+      }
+      // Threads failed (reason already logged by tfjs): fall back to the stock single-threaded build.
+      tf.removeBackend('wasm');
+      if (stockFactory) tf.registerBackend('wasm', stockFactory, 2);
+    }
+    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to start');
+    const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    const why = threads > 1 ? 'threads unavailable in this Node' : '1 thread requested';
+    return { threads: 1, simd, kernels, note: `single-threaded ${simd ? 'SIMD ' : ''}build (${why})` };
+  })();
+  wasmSetup.catch(() => { wasmSetup = undefined; });
+  return wasmSetup;
+}
+
+async function tryWasm(threads: number): Promise<BackendInfo> {
+  const setup = await setUpWasm(threads);
+  if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to start');
+  const { note, ...rest } = setup;
+  return { name: 'wasm', reason: note, ...rest };
+}
+
+async function useCpu(): Promise<BackendInfo> {
+  if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to start');
+  return { name: 'cpu', reason: 'pure-JS cpu backend: correct but very slow to train (about 1 example/s for the seed CNN)' };
+}
+
+function summary(info: BackendInfo): string {
+  const extra = info.name === 'wasm' ? `; kernels: ${(info.kernels ?? []).join(', ')}` : '';
+  return `digit-lab: TensorFlow.js backend "${info.name}" (${info.reason}${extra})`;
+}
+
+/**
+ * Selects and initialises the backend. `auto` (default; or DIGIT_LAB_BACKEND when set) tries
+ * tfjs-node, then wasm, then cpu; an explicit preference uses that one or throws saying why not.
+ * Calling again is cheap and switches backends if asked for a different one.
+ */
+export async function initBackend(preference?: BackendPreference, options: BackendOptions = {}): Promise<BackendInfo> {
+  const pref = resolvePreference(preference);
+  const threads = options.threads ?? defaultThreads();
+  let info: BackendInfo;
+  if (pref === 'tensorflow') info = await tryTensorflow();
+  else if (pref === 'wasm') info = await tryWasm(threads);
+  else if (pref === 'cpu') info = await useCpu();
+  else {
+    const skipped: string[] = [];
+    try {
+      info = await tryTensorflow();
+    } catch (err) {
+      skipped.push(`tensorflow: ${(err as Error).message}`);
+      try {
+        info = await tryWasm(threads);
+      } catch (err2) {
+        skipped.push(`wasm: ${(err2 as Error).message}`);
+        info = await useCpu();
+      }
+    }
+    if (skipped.length) info = { ...info, reason: `${info.reason}; skipped ${skipped.join('; ')}` };
+  }
+  if (!options.quiet) {
+    const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+    log(summary(info));
+    if (info.name === 'cpu') log('digit-lab: warning: training on the cpu backend is very slow; use wasm (the default) where possible');
+  }
+  return info;
+}
