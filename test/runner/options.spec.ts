@@ -32,6 +32,11 @@ describe('runner/options', () => {
     assert.match(md, /\| `--output <name>` \| notebook name \+ "\.out" \|/);
   });
 
+  it('is documented in the README exactly as declared (the table is generated from the declaration)', () => {
+    const readme = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
+    assert.ok(readme.includes(renderOptionsMarkdown().trim()), 'README.md: paste the output of renderOptionsMarkdown() into "Run any notebook headlessly"');
+  });
+
   it('parses a command line into runner options (typed parameters, negated flags, numbers)', async () => {
     const cmd = runCommand();
     let captured: Record<string, any> = {};
