@@ -9,6 +9,7 @@ import { benchSeedCnn, SeedCnnBenchResult } from '../bench/seed-cnn';
 import { runTorchBench, torchAvailable, TorchBenchResult } from '../bench/torch';
 import { detectTfjsNode } from '../engine';
 import { action, CliError, printJson } from './common';
+import { benchRunnerOverhead } from '../runner/bench';
 
 /** Our wasm training throughput must be at least this fraction of PyTorch's (DESIGN.md targets). */
 export const TORCH_RATIO_TARGET = 0.5;
@@ -64,7 +65,13 @@ export function register(program: Command): void {
     .option('--torch', 'also run the PyTorch reference (default: when /usr/bin/python3 has torch and ../shared/bench exists)')
     .option('--no-torch', 'do not run the PyTorch reference')
     .option('--kernels', 'instead: time each wasm training kernel, stock vs ours, on the seed CNN shapes')
-    .action(action(async (flags: BenchFlags) => {
+    .option('--runner', 'instead: per-cell overhead of the notebook runner vs `jupyter nbconvert --execute` (when installed)')
+    .action(action(async (flags: BenchFlags & { runner?: boolean }) => {
+      if (flags.runner) {
+        const r = await benchRunnerOverhead();
+        const theirs = r.nbconvert ? `, nbconvert ${r.nbconvert.per_cell_ms} ms/cell (${r.nbconvert.total_s} s in all)` : ' (nbconvert not installed)';
+        return void (flags.json ? printJson(r) : process.stdout.write(`runner: ${r.ours.per_cell_ms} ms/cell (${r.ours.total_s} s in all)${theirs}\n`));
+      }
       const reps = positiveInt('--reps', flags.reps);
       const steps = positiveInt('--steps', flags.steps);
       const threads = flags.threads === undefined ? undefined : positiveInt('--threads', flags.threads);
