@@ -9,6 +9,7 @@ import { benchSeedCnn, SeedCnnBenchResult } from '../bench/seed-cnn';
 import { runTorchBench, torchAvailable, TorchBenchResult } from '../bench/torch';
 import { detectTfjsNode } from '../engine';
 import { action, CliError, printJson } from './common';
+import { intFlag } from './flags';
 import { benchRunnerOverhead } from '../runner/bench';
 
 /** Our wasm training throughput must be at least this fraction of PyTorch's (DESIGN.md targets). */
@@ -25,12 +26,6 @@ interface BenchFlags {
   threads?: string;
   torch?: boolean;
   kernels?: boolean;
-}
-
-function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag}: expected an integer >= 1, got ${JSON.stringify(value)}`);
-  return n;
 }
 
 /** The backends to measure: as asked (comma lists, 'all'), else tfjs-node if real, and wasm. */
@@ -72,9 +67,9 @@ export function register(program: Command): void {
         const theirs = r.nbconvert ? `, nbconvert ${r.nbconvert.per_cell_ms} ms/cell (${r.nbconvert.total_s} s in all)` : ' (nbconvert not installed)';
         return void (flags.json ? printJson(r) : process.stdout.write(`runner: ${r.ours.per_cell_ms} ms/cell (${r.ours.total_s} s in all)${theirs}\n`));
       }
-      const reps = positiveInt('--reps', flags.reps);
-      const steps = positiveInt('--steps', flags.steps);
-      const threads = flags.threads === undefined ? undefined : positiveInt('--threads', flags.threads);
+      const reps = intFlag('--reps', flags.reps, 1)!;
+      const steps = intFlag('--steps', flags.steps, 1)!;
+      const threads = intFlag('--threads', flags.threads, 1);
       const backends = benchBackends(flags.backend);
       const say = (human: string, json: object) => (flags.json ? printJson(json) : process.stdout.write(human + '\n'));
       if (flags.kernels) {

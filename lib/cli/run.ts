@@ -5,14 +5,7 @@ import { parseParameterPairs } from '../runner/parameters';
 import { createProgressReporter } from '../runner/progress';
 import { runNotebookToFiles, RunNotebookOptions } from '../runner/files';
 import { action, CliError } from './common';
-
-function positiveNumber(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new CliError(`${flag} needs a positive number of seconds, got "${value}"`);
-    return n;
-  };
-}
+import { positiveSecondsParser } from './flags';
 
 /** Maps parsed commander options to RunNotebookOptions (negated flags like --no-input included). */
 export function toRunOptions(opts: Record<string, any>): RunNotebookOptions {
@@ -30,7 +23,7 @@ export function toRunOptions(opts: Record<string, any>): RunNotebookOptions {
 export function addRunnerOptions(cmd: Command, defaults: Record<string, string> = {}): Command {
   for (const spec of RUNNER_OPTIONS) {
     const option = new Option(spec.flags, optionHelp(spec));
-    if (spec.type === 'number') option.argParser(positiveNumber(spec.flags.split(' ')[0]));
+    if (spec.type === 'number') option.argParser(positiveSecondsParser(spec.flags.split(' ')[0]));
     if (defaults[spec.name] !== undefined) option.default(defaults[spec.name]);
     else if (spec.default !== undefined && !spec.flags.startsWith('--no-')) option.default(spec.default);
     cmd.addOption(option);

@@ -5,6 +5,7 @@ import { AugmentOptions, augmentImages } from '../augment';
 import { MODEL_NAMES, ModelName } from '../models';
 import { parseAugmentFlag, runTrainRecipe } from '../training/recipe';
 import { action, CliError, printJson } from './common';
+import { intFlag, numberFlag } from './flags';
 
 interface TrainFlags {
   model: string;
@@ -27,20 +28,6 @@ interface TrainFlags {
   checkpoint?: string;
   progress: boolean;
   json?: boolean;
-}
-
-function int(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function num(flag: string, value: string | undefined, ok: (n: number) => boolean, expected: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || !ok(n)) throw new CliError(`${flag}: expected ${expected}, got ${JSON.stringify(value)}`);
-  return n;
 }
 
 export function register(program: Command): void {
@@ -79,22 +66,22 @@ export function register(program: Command): void {
       }
       const summary = await runTrainRecipe({
         model,
-        epochs: int('--epochs', flags.epochs, 1)!,
-        batchSize: int('--batch', flags.batch, 1)!,
+        epochs: intFlag('--epochs', flags.epochs, 1)!,
+        batchSize: intFlag('--batch', flags.batch, 1)!,
         augment,
-        copies: int('--copies', flags.copies, 0)!,
+        copies: intFlag('--copies', flags.copies, 0)!,
         freshAugmentation: flags.fresh === true,
         data: flags.data,
         dataset: flags.dataset,
         dataDir: flags.dataDir,
         out: flags.out ?? `data/models/${model}`,
-        seed: int('--seed', flags.seed, 0)!,
-        validationSplit: num('--validation-split', flags.validationSplit, (n) => n >= 0 && n < 1, 'a fraction in [0, 1)')!,
-        patience: int('--patience', flags.patience, 1),
-        learningRate: num('--lr', flags.lr, (n) => n > 0, 'a positive number'),
+        seed: intFlag('--seed', flags.seed, 0)!,
+        validationSplit: numberFlag('--validation-split', flags.validationSplit, (n) => n >= 0 && n < 1, 'a fraction in [0, 1)')!,
+        patience: intFlag('--patience', flags.patience, 1),
+        learningRate: numberFlag('--lr', flags.lr, (n) => n > 0, 'a positive number'),
         backend: flags.backend,
-        limit: int('--limit', flags.limit, 1),
-        testLimit: int('--test-limit', flags.testLimit, 1),
+        limit: intFlag('--limit', flags.limit, 1),
+        testLimit: intFlag('--test-limit', flags.testLimit, 1),
         checkpointDir: flags.checkpoint,
         progress: flags.progress ? 'auto' : 'none',
       });

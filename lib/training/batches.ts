@@ -3,6 +3,7 @@
  * training set (120k images with an augmented copy) stays at one byte per pixel in memory.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom } from '../random';
 
 /**
  * Labelled 28x28 images, one byte per pixel; structurally the same as the data module's ImageSet,
@@ -78,17 +79,7 @@ export function concatImages(sets: LabeledImages[]): LabeledImages {
   return { images, labels, count, rows, cols };
 }
 
-/** A small fast seeded PRNG (mulberry32) returning floats in [0, 1); the same seed gives the same stream. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** 0..n-1 in an order fixed by `seed` (Fisher-Yates). */
 export function shuffledIndices(n: number, seed: number): Uint32Array {

@@ -80,7 +80,7 @@ describe('augment: Keras-style random affine augmentation', () => {
     const out = applyAffineTransforms(dot(10, 12), params({ tx: 3, ty: -2 }), { fillMode: 'constant' });
     const v = out.dataSync();
     assert.equal(v[12 * SIZE + 9], 1);
-    assert.equal(v.reduce((a, b) => a + b, 0), 1);
+    assert.equal(Array.from(v).reduce((a, b) => a + b, 0), 1);
   });
 
   it('a rotation moves a bright pixel about the image centre (counter-clockwise on screen)', () => {

@@ -2,11 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { PAD_CANVAS_SIZE } from '../../lib/viz/drawpad';
 import type { PadStroke, PadStrokesPrediction } from '../../lib/viz/drawpad';
-
-export const CHROMIUM = process.env.DIGIT_LAB_CHROMIUM ?? '/usr/bin/chromium';
+import { launchChromium, offlineContext } from '../helpers/chromium';
 
 /**
  * Launches Chromium with every request blocked but file:, data: and those `allow` accepts; each
@@ -16,18 +14,14 @@ export async function launchOffline(
   problems: string[],
   allow: (url: string) => boolean = () => false,
 ): Promise<{ browser: Browser; context: BrowserContext }> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, hasTouch: true });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('data:') || allow(url)) return route.continue();
-      problems.push(`network request: ${url}`);
-      return route.abort();
-    });
+    const { context } = await offlineContext(
+      browser,
+      (url) => url.startsWith('file:') || url.startsWith('data:') || allow(url),
+      { viewport: { width: 1100, height: 900 }, hasTouch: true },
+      (url) => problems.push(`network request: ${url}`),
+    );
     return { browser, context };
   } catch (err) {
     await browser.close();

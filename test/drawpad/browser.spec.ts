@@ -6,7 +6,7 @@
  * probabilities that Node computes for the same strokes with the same (uint8) weights.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -15,12 +15,24 @@ import { renderNotebookHtml } from '../../lib/runner/html';
 import { strongCnn } from '../../lib/models';
 import { digitPadHtml } from '../../lib/viz/drawpad';
 import type { PadStrokesPrediction } from '../../lib/viz/drawpad';
-import { assertMatchesNode, CHROMIUM, drawWithMouse, launchOffline, openPadPage, settle, shown, worst } from './browser-helpers';
+import { chromiumUnavailable } from '../helpers/chromium';
+import { skipIf } from '../helpers/skip';
+import { assertMatchesNode, drawWithMouse, launchOffline, openPadPage, settle, shown, worst } from './browser-helpers';
 import { builtPadRuntime, DIGIT_STROKES, padNodePredictions, trainedSeedCnn } from './fixtures';
 
 const SCREENSHOT = path.join(os.tmpdir(), 'digit-lab-drawpad.png');
 
 /** Records the pointerType of every pointerdown on the pad's canvas, for `pointerTypes`. */
+/** The points along a stroke after its first, each segment walked in 6 equal steps. */
+function strokeSteps(points: readonly (readonly [number, number])[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 1; i < points.length; i++) {
+    const [a, b] = [points[i - 1], points[i]];
+    for (let s = 1; s <= 6; s++) out.push([a[0] + ((b[0] - a[0]) * s) / 6, a[1] + ((b[1] - a[1]) * s) / 6]);
+  }
+  return out;
+}
+
 async function recordPointerTypes(page: Page): Promise<void> {
   await page.evaluate(() => {
     const types: string[] = [];
@@ -57,10 +69,7 @@ describe('drawpad in headless Chromium @slow', function () {
   let strongNode: Map<number, PadStrokesPrediction>;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      (skipped: no Chromium at ${CHROMIUM}; install the Debian package "chromium" or set DIGIT_LAB_CHROMIUM)`);
-      this.skip();
-    }
+    skipIf(this, chromiumUnavailable());
     await builtPadRuntime();
     const model = await trainedSeedCnn();
     node = await padNodePredictions(model);
@@ -91,6 +100,17 @@ describe('drawpad in headless Chromium @slow', function () {
   });
 
   const open = (file: string): Promise<Page> => openPadPage(context, file, problems);
+
+  /** A cleared pad in a new page of the report that records pointer types, and a CDP session for raw input. */
+  async function rawInputPad() {
+    const page = await open(files.report);
+    const card = page.locator('.dlp-card');
+    await card.locator('[data-dlp="clear"]').click();
+    const box = (await card.locator('[data-dlp="canvas"]').boundingBox())!;
+    await recordPointerTypes(page);
+    const cdp = await context.newCDPSession(page);
+    return { page, card, box, cdp };
+  }
 
   it('loads the runtime once for several pads, without touching RequireJS', async function () {
     const page = await open(files.page);
@@ -148,21 +168,13 @@ describe('drawpad in headless Chromium @slow', function () {
   });
 
   it('draws with touch (pointer events from a touchscreen)', async function () {
-    const page = await open(files.report);
-    const card = page.locator('.dlp-card');
-    await card.locator('[data-dlp="clear"]').click();
-    const box = (await card.locator('[data-dlp="canvas"]').boundingBox())!;
-    await recordPointerTypes(page);
-    const cdp = await context.newCDPSession(page);
+    const { page, card, box, cdp } = await rawInputPad();
     const { strokes, digit } = DIGIT_STROKES[0];
     const points = strokes[0];
     const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', p?: readonly [number, number]) =>
       cdp.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: box.x + p[0], y: box.y + p[1] }] : [] });
     await touch('touchStart', points[0]);
-    for (let i = 1; i < points.length; i++) {
-      const [a, b] = [points[i - 1], points[i]];
-      for (let s = 1; s <= 6; s++) await touch('touchMove', [a[0] + ((b[0] - a[0]) * s) / 6, a[1] + ((b[1] - a[1]) * s) / 6]);
-    }
+    for (const p of strokeSteps(points)) await touch('touchMove', p);
     await touch('touchEnd');
     await settle(page);
     assert.deepEqual(await pointerTypes(page), ['touch']);
@@ -171,21 +183,13 @@ describe('drawpad in headless Chromium @slow', function () {
   });
 
   it('draws with a pen (pointerType "pen")', async function () {
-    const page = await open(files.report);
-    const card = page.locator('.dlp-card');
-    await card.locator('[data-dlp="clear"]').click();
-    const box = (await card.locator('[data-dlp="canvas"]').boundingBox())!;
-    await recordPointerTypes(page);
-    const cdp = await context.newCDPSession(page);
+    const { page, card, box, cdp } = await rawInputPad();
     const { strokes, digit } = DIGIT_STROKES[2];
     const pen = (type: 'mousePressed' | 'mouseMoved' | 'mouseReleased', p: readonly [number, number]) =>
       cdp.send('Input.dispatchMouseEvent', { type, x: box.x + p[0], y: box.y + p[1], button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: 1, pointerType: 'pen', force: 0.5 });
     const points = strokes[0];
     await pen('mousePressed', points[0]);
-    for (let i = 1; i < points.length; i++) {
-      const [a, b] = [points[i - 1], points[i]];
-      for (let s = 1; s <= 6; s++) await pen('mouseMoved', [a[0] + ((b[0] - a[0]) * s) / 6, a[1] + ((b[1] - a[1]) * s) / 6]);
-    }
+    for (const p of strokeSteps(points)) await pen('mouseMoved', p);
     await pen('mouseReleased', points[points.length - 1]);
     await settle(page);
     assert.deepEqual(await pointerTypes(page), ['pen']);

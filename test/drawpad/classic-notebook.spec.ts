@@ -10,11 +10,15 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { digitPadHtml } from '../../lib/viz/drawpad';
 import type { PadStrokesPrediction } from '../../lib/viz/drawpad';
-import { assertMatchesNode, CHROMIUM, drawWithMouse, launchOffline } from './browser-helpers';
+import { chromiumUnavailable } from '../helpers/chromium';
+import { kernelspecMetadata, notebookServerUnavailable, startTslabNotebook, type TslabNotebook } from '../helpers/jupyter';
+import { cleanUpInOrder } from '../helpers/process';
+import { skipIf } from '../helpers/skip';
+import { assertMatchesNode, drawWithMouse, launchOffline } from './browser-helpers';
 import { builtPadRuntime, DIGIT_STROKES, MODEL_CACHE, padNodePredictions, ROOT, trainedSeedCnn } from './fixtures';
-import { jupyterNotebookUnavailable, NotebookServer, PAD_KERNEL_NAME, startNotebookServer } from './jupyter-server';
 
 const BUILT = path.join(ROOT, 'dist', 'lib', 'viz', 'drawpad', 'index.js');
+const PAD_KERNEL = { name: 'tslab-drawpad-test', displayName: 'TypeScript (drawpad test)' };
 
 function notebook(sources: string[], outputs: Record<string, unknown>[][] = []) {
   return {
@@ -23,7 +27,7 @@ function notebook(sources: string[], outputs: Record<string, unknown>[][] = []) 
       execution_count: outputs[i] ? i + 1 : null,
       outputs: (outputs[i] ?? []).map((data) => ({ output_type: 'display_data', data, metadata: {} })),
     })),
-    metadata: { kernelspec: { name: PAD_KERNEL_NAME, display_name: 'TypeScript (drawpad test)', language: 'typescript' } },
+    metadata: kernelspecMetadata(PAD_KERNEL),
     nbformat: 4,
     nbformat_minor: 5,
   };
@@ -31,20 +35,16 @@ function notebook(sources: string[], outputs: Record<string, unknown>[][] = []) 
 
 describe('drawpad in classic Jupyter Notebook (Chromium) @slow', function () {
   this.timeout(180_000);
-  let server: NotebookServer | null = null;
+  let server: TslabNotebook | null = null;
   let browser: Browser | undefined;
   let context: BrowserContext;
   let node: Map<number, PadStrokesPrediction>;
   const problems: string[] = [];
 
   before(async function () {
-    const why = jupyterNotebookUnavailable()
-      ?? (fs.existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}`)
-      ?? (fs.existsSync(BUILT) ? null : `${path.relative(ROOT, BUILT)} is not built; run \`npx tsc -p tsconfig.json\` first`);
-    if (why) {
-      console.log(`      (skipped: ${why})`);
-      this.skip();
-    }
+    skipIf(this, notebookServerUnavailable()
+      ?? chromiumUnavailable()
+      ?? (fs.existsSync(BUILT) ? null : `${path.relative(ROOT, BUILT)} is not built; run \`npx tsc -p tsconfig.json\` first`));
     await builtPadRuntime(); // sets DIGIT_LAB_PAD_RUNTIME, which the server's kernels inherit
     const model = await trainedSeedCnn();
     node = await padNodePredictions(model);
@@ -53,18 +53,15 @@ describe('drawpad in classic Jupyter Notebook (Chromium) @slow', function () {
       'pad.drawDigitPad(model);',
     ];
     const saved = digitPadHtml(model);
-    server = await startNotebookServer({ 'run.ipynb': notebook(sources), 'saved.ipynb': notebook(sources, [[], [{ 'text/html': saved, 'text/plain': '[pad]' }]]) });
+    server = await startTslabNotebook('digit-lab-drawpad-jupyter-', PAD_KERNEL, {
+      'run.ipynb': notebook(sources),
+      'saved.ipynb': notebook(sources, [[], [{ 'text/html': saved, 'text/plain': '[pad]' }]]),
+    }, 'drawpad-test');
     const allowed = new URL(server.base).host;
     ({ browser, context } = await launchOffline(problems, (url) => new URL(url).host === allowed));
   });
 
-  after(async function () {
-    try {
-      await browser?.close();
-    } finally {
-      await server?.stop();
-    }
-  });
+  after(() => cleanUpInOrder(() => browser?.close(), () => server?.stop()));
 
   async function open(name: string): Promise<Page> {
     const page = await context.newPage();

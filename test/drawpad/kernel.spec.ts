@@ -12,7 +12,9 @@ import { renderNotebookHtml } from '../../lib/runner/html';
 import { executeNotebook } from '../../lib/runner/executor';
 import type { CodeCell, Notebook } from '../../lib/runner/nbformat';
 import type { PadStrokesPrediction } from '../../lib/viz/drawpad';
-import { assertMatchesNode, CHROMIUM, drawWithMouse, launchOffline, openPadPage } from './browser-helpers';
+import { chromiumUnavailable } from '../helpers/chromium';
+import { skipIf } from '../helpers/skip';
+import { assertMatchesNode, drawWithMouse, launchOffline, openPadPage } from './browser-helpers';
 import { builtPadRuntime, DIGIT_STROKES, MODEL_CACHE, padNodePredictions, ROOT, trainedSeedCnn } from './fixtures';
 
 const BUILT = path.join(ROOT, 'dist', 'lib', 'viz', 'drawpad', 'index.js');
@@ -44,14 +46,8 @@ describe('drawpad from a tslab notebook to the HTML report @slow', function () {
   const problems: string[] = [];
 
   before(async function () {
-    if (!existsSync(BUILT)) {
-      console.log(`      (skipped: ${path.relative(ROOT, BUILT)} is not built; run \`npx tsc -p tsconfig.json\` first)`);
-      this.skip();
-    }
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      (skipped: no Chromium at ${CHROMIUM}; install the Debian package "chromium" or set DIGIT_LAB_CHROMIUM)`);
-      this.skip();
-    }
+    skipIf(this, existsSync(BUILT) ? null : `${path.relative(ROOT, BUILT)} is not built; run \`npx tsc -p tsconfig.json\` first`);
+    skipIf(this, chromiumUnavailable());
     await builtPadRuntime(); // sets DIGIT_LAB_PAD_RUNTIME, which the kernel inherits
     node = await padNodePredictions(await trainedSeedCnn());
     dir = mkdtempSync(path.join(os.tmpdir(), 'digit-lab-drawpad-kernel-'));

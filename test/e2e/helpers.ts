@@ -1,22 +1,14 @@
 /**
  * Shared pieces of the end-to-end specs: the built library, the CLI as a child process with a hard
- * time limit, and headless Chromium with the network cut off.
+ * time limit, and a temporary project layout for the notebook (Chromium: test/helpers/chromium.ts).
  */
 import { type ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import { stopChild } from '../helpers/process';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-export const CHROMIUM = process.env.DIGIT_LAB_CHROMIUM ?? '/usr/bin/chromium';
-
-/** Why Chromium cannot be used here, or null when it can. */
-export function chromiumUnavailable(): string | null {
-  return fs.existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (install the Debian package "chromium" or set DIGIT_LAB_CHROMIUM)`;
-}
 
 function newestMtime(dir: string, ext: string): number {
   let newest = 0;
@@ -57,25 +49,6 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
-}
-
-/**
- * Stops a child: SIGTERM first (the runner then shuts its kernels down, which live in their own
- * process groups), SIGKILL to its whole group if it is still there after `graceMs`.
- */
-export async function stopChild(child: ChildProcess | null | undefined, graceMs = 5000): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
-  if ((await Promise.race([exited, timer])) === 'timeout') {
-    try {
-      process.kill(-(child.pid ?? 0), 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-    await exited;
-  }
 }
 
 /** Children started by runCli that have not exited yet, so a failing test can still end them. */
@@ -122,39 +95,6 @@ export function runCli(args: string[], timeoutMs: number): Promise<CliResult> {
 export function describeRun(run: CliResult): string {
   const how = run.timedOut ? 'timed out' : `exited with ${run.code ?? run.signal}`;
   return `${how}; stderr tail:\n${run.stderr.slice(-2000)}`;
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = (server.address() as net.AddressInfo);
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Headless Chromium with the flags that keep it from calling home. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
-
-/** A browser context that lets only the `allowed` URLs through and records every other request (aborted). */
-export async function offlineContext(browser: Browser, allowed: (url: string) => boolean, viewport = { width: 1280, height: 1000 }): Promise<{ context: BrowserContext; blocked: string[] }> {
-  const context = await browser.newContext({ viewport });
-  const blocked: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (allowed(url)) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  return { context, blocked };
 }
 
 /** A temporary copy of the project layout the notebook expects around its folder. */

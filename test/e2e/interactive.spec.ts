@@ -6,81 +6,23 @@
  * Classic Notebook has no plotly renderer, so the chart shows as the bundle's text/html fallback.
  */
 import { strict as assert } from 'assert';
-import { type ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import {
-  PROJECT_ROOT,
-  chromiumUnavailable,
-  createProjectSandbox,
-  ensureLibraryBuilt,
-  freePort,
-  launchChromium,
-  offlineContext,
-  stopChild,
-  type ProjectSandbox,
-} from './helpers';
+import { chromiumUnavailable, launchChromium, offlineContext } from '../helpers/chromium';
+import { type NotebookServer, notebookServerUnavailable, registerTslabKernel, startNotebookServer } from '../helpers/jupyter';
+import { cleanUpInOrder } from '../helpers/process';
+import { skipIf } from '../helpers/skip';
+import { PROJECT_ROOT, createProjectSandbox, ensureLibraryBuilt, type ProjectSandbox } from './helpers';
 
 const PYTHON = process.env.DIGIT_LAB_PYTHON ?? '/usr/bin/python3';
+/** `python3 -m notebook`: the classic Notebook a user of the Debian packages starts. */
+const NOTEBOOK_SERVER = [PYTHON, '-m', 'notebook'];
 const NOTEBOOK = 'Digit_Recognizer.ipynb';
-const KERNEL_NAME = 'tslab';
+/** The name and display name a user's own `tslab install` registers. */
+const KERNEL = { name: 'tslab', displayName: 'TypeScript' };
 const SCREENSHOT = path.join(os.tmpdir(), 'digit-lab-e2e-classic-notebook.png');
-
-/** Why classic Notebook cannot be driven here, or null when it can. */
-function notebookUnavailable(): string | null {
-  const probe = spawnSync(PYTHON, ['-m', 'notebook', '--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return `classic Jupyter Notebook is not installed (${PYTHON} -m notebook; Debian package jupyter-notebook)`;
-  if (!fs.existsSync(path.join(PROJECT_ROOT, 'node_modules', 'tslab', 'dist', 'main.js'))) return 'tslab is not installed in node_modules';
-  return chromiumUnavailable();
-}
-
-/**
- * Registers the tslab kernel in `jupyterPath`. The kernel starts through a small wrapper that
- * records its pid, so after() can end a kernel the server failed to shut down.
- */
-function registerKernel(jupyterPath: string, pidFile: string): void {
-  const kernelDir = path.join(jupyterPath, 'kernels', KERNEL_NAME);
-  fs.mkdirSync(kernelDir, { recursive: true });
-  const wrapper = path.join(kernelDir, 'start-tslab.js');
-  fs.writeFileSync(wrapper, [
-    `require('fs').appendFileSync(${JSON.stringify(pidFile)}, process.pid + '\\n');`,
-    `require(${JSON.stringify(path.join(PROJECT_ROOT, 'node_modules', 'tslab', 'dist', 'main.js'))}).main();`,
-    '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(kernelDir, 'kernel.json'), JSON.stringify({
-    argv: [process.execPath, wrapper, 'kernel', '--config-path', '{connection_file}'],
-    display_name: 'TypeScript',
-    language: 'typescript',
-  }, null, 1));
-}
-
-function killRecordedPids(pidFile: string): void {
-  if (!fs.existsSync(pidFile)) return;
-  for (const pid of fs.readFileSync(pidFile, 'utf8').split('\n').map(Number)) {
-    if (!Number.isInteger(pid) || pid <= 0) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone: the server shut it down, as it should.
-    }
-  }
-}
-
-async function waitForServer(url: string, server: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`jupyter notebook exited (${server.exitCode}):\n${log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`jupyter notebook did not answer at ${url} within ${timeoutMs} ms:\n${log()}`);
-}
 
 type JupyterWindow = {
   Jupyter: {
@@ -96,11 +38,9 @@ type JupyterWindow = {
 describe('the walkthrough in classic Jupyter Notebook (Chromium) @slow', function () {
   this.timeout(180_000);
   let sandbox: ProjectSandbox | undefined;
-  let server: ChildProcess | undefined;
+  let server: NotebookServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
-  let serverLog = '';
-  let pidFile = '';
   const pageErrors: string[] = [];
   let blocked: string[] = [];
   const token = `digit-lab-e2e-${process.pid}`;
@@ -108,41 +48,27 @@ describe('the walkthrough in classic Jupyter Notebook (Chromium) @slow', functio
 
   before(async function () {
     this.timeout(300_000);
-    const why = notebookUnavailable();
-    if (why) {
-      console.log(`      (skipped: ${why})`);
-      this.skip();
-    }
+    skipIf(this, notebookServerUnavailable(NOTEBOOK_SERVER) ?? chromiumUnavailable());
     ensureLibraryBuilt();
     sandbox = createProjectSandbox('digit-lab-e2e-lab-');
     fs.copyFileSync(path.join(PROJECT_ROOT, 'notebooks', NOTEBOOK), path.join(sandbox.notebooksDir, NOTEBOOK));
     const jupyter = path.join(sandbox.root, '.jupyter');
-    pidFile = path.join(jupyter, 'kernel-pids');
-    registerKernel(path.join(jupyter, 'path'), pidFile);
-    const port = await freePort();
-    server = spawn(PYTHON, [
-      '-m', 'notebook', '--no-browser', `--port=${port}`, '--port-retries=0', '--ip=127.0.0.1',
-      `--NotebookApp.token=${token}`, `--notebook-dir=${sandbox.root}`, '--allow-root',
-    ], {
-      cwd: sandbox.root,
-      env: {
-        ...process.env,
-        JUPYTER_PATH: path.join(jupyter, 'path'),
-        JUPYTER_DATA_DIR: path.join(jupyter, 'data'),
-        JUPYTER_CONFIG_DIR: path.join(jupyter, 'config'),
-        JUPYTER_RUNTIME_DIR: path.join(jupyter, 'runtime'),
-        IPYTHONDIR: path.join(jupyter, 'ipython'),
-      },
+    const pidFile = path.join(jupyter, 'kernel-pids');
+    registerTslabKernel(path.join(jupyter, 'path'), KERNEL, pidFile);
+    server = await startNotebookServer({
+      notebookDir: sandbox.root,
+      jupyterPath: path.join(jupyter, 'path'),
+      stateDir: jupyter,
+      token,
+      pidFile,
+      command: NOTEBOOK_SERVER,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      startTimeoutMs: 60_000,
     });
-    server.stdout!.on('data', (d) => (serverLog += d));
-    server.stderr!.on('data', (d) => (serverLog += d));
-    base = `http://127.0.0.1:${port}`;
-    await waitForServer(`${base}/api/status?token=${token}`, server, () => serverLog.slice(-3000), 60_000);
+    base = server.base;
 
     browser = await launchChromium();
-    const offline = await offlineContext(browser, (url) => url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:'), { width: 1200, height: 1400 });
+    const offline = await offlineContext(browser, (url) => url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:'), { viewport: { width: 1200, height: 1400 } });
     blocked = offline.blocked;
     page = await offline.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -151,19 +77,7 @@ describe('the walkthrough in classic Jupyter Notebook (Chromium) @slow', functio
     await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 90_000 });
   });
 
-  after(async () => {
-    // Each step runs even if an earlier one fails: no browser, server or kernel may outlive the test.
-    try {
-      await browser?.close();
-    } finally {
-      try {
-        await stopChild(server);
-      } finally {
-        if (pidFile) killRecordedPids(pidFile);
-        sandbox?.cleanup();
-      }
-    }
-  });
+  after(() => cleanUpInOrder(() => browser?.close(), () => server?.stop(), () => sandbox?.cleanup()));
 
   it('opens the notebook with the TypeScript (tslab) kernel', async () => {
     const kernelName = await page.locator('.kernel_indicator_name').textContent();

@@ -10,14 +10,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Browser, Page } from 'playwright-core';
+import { chromiumUnavailable, launchChromium, offlineContext } from '../helpers/chromium';
 import {
-  chromiumUnavailable,
   describeRun,
   ensureLibraryBuilt,
   joinText,
   createProjectSandbox,
-  launchChromium,
-  offlineContext,
   type ProjectSandbox,
   runCli,
   stopRunningClis,
@@ -178,7 +176,7 @@ describe('digit-lab report, end to end @slow', function () {
         this.skip();
       }
       browser = await launchChromium();
-      const offline = await offlineContext(browser, (url) => url.startsWith('file:') || url.startsWith('data:'), { width: 1280, height: 1000 });
+      const offline = await offlineContext(browser, (url) => url.startsWith('file:') || url.startsWith('data:'), { viewport: { width: 1280, height: 1000 } });
       blocked = offline.blocked;
       page = await offline.context.newPage();
       page.on('console', (msg) => {

@@ -8,7 +8,7 @@ import { runTorchBench, torchAvailable } from '../../lib/bench/torch';
 import { benchBackends } from '../../lib/cli/bench';
 import { buildProgram } from '../../lib/cli/main';
 
-async function captureStdout(fn: () => Promise<void>): Promise<string> {
+async function captureStdout(fn: () => Promise<unknown>): Promise<string> {
   const write = process.stdout.write.bind(process.stdout);
   let out = '';
   (process.stdout as { write: unknown }).write = (chunk: string | Uint8Array) => {

@@ -1,18 +1,10 @@
 /** Shared helpers for the engine specs: seeded data and cpu-vs-wasm comparison. */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/engine';
+import { seededRandom } from '../../lib/random';
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG so failures reproduce. */
+export const rng = seededRandom;
 
 export function randomArray(size: number, rand: () => number, levels?: number): Float32Array {
   const out = new Float32Array(size);

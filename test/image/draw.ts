@@ -2,6 +2,7 @@
  * Draws handwritten-looking digits for tests and for the sample images: thick anti-aliased
  * polylines (with a seeded wobble and slant) on a paper background that can be uneven and noisy.
  */
+import { seededRandom } from '../../lib/random';
 
 /** A point in the digit's frame: x and y in 0..1, y down. */
 export type FramePoint = [number, number];
@@ -48,17 +49,7 @@ export interface DrawDigitOptions {
   noise?: number;
 }
 
-/** A small seeded PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 function distanceToSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax;

@@ -5,19 +5,11 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../../lib/persist';
 import { seedCnn, strongCnn, tinyCnn } from '../../lib/models';
+import { pinCpuBackend } from '../helpers/tf-backend';
 
 describe('persist: save and load models', function () {
   this.timeout(30000);
-  // Pin the cpu backend (another spec in the same process may have switched to wasm): the
-  // exact-repeat assertions are about one backend.
-  let previousBackend: string;
-  before(async () => {
-    previousBackend = tf.getBackend();
-    await tf.setBackend('cpu');
-  });
-  after(async () => {
-    if (previousBackend && previousBackend !== 'cpu') await tf.setBackend(previousBackend);
-  });
+  pinCpuBackend();
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'digit-lab-persist-')); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

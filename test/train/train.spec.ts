@@ -8,6 +8,7 @@ import { strongCnn, tinyCnn } from '../../lib/models';
 import { loadModel } from '../../lib/persist';
 import { REFERENCE_AUGMENTATION } from '../../lib/augment';
 import { syntheticDigits } from './synthetic';
+import { pinCpuBackend } from '../helpers/tf-backend';
 
 const quiet = { progress: 'none' as const };
 
@@ -17,16 +18,7 @@ async function weightsOf(model: tf.LayersModel): Promise<Float32Array[]> {
 
 describe('trainModel', function () {
   this.timeout(60000);
-  // Pin the cpu backend (another spec in the same process may have switched to wasm): the
-  // exact-repeat assertions are about one backend.
-  let previousBackend: string;
-  before(async () => {
-    previousBackend = tf.getBackend();
-    await tf.setBackend('cpu');
-  });
-  after(async () => {
-    if (previousBackend && previousBackend !== 'cpu') await tf.setBackend(previousBackend);
-  });
+  pinCpuBackend();
   const data = syntheticDigits(320, 1);
   // For tests about bookkeeping rather than learning.
   const small = syntheticDigits(128, 2);

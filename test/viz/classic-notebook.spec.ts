@@ -4,109 +4,43 @@
  * through the bundle's text/html fallback (an inline SVG), next to a table and an image grid.
  */
 import { strict as assert } from 'assert';
-import { type ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import type { DisplayMimeBundle } from '../../lib/viz/display';
 import { classDistributionFigure } from '../../lib/viz/figures';
 import { figureBundle, imageGridBundle, tableBundle } from '../../lib/viz/show';
-import { type KernelSandbox, createKernelSandbox, kernelTestUnavailable } from './kernel-harness';
-
-const CHROMIUM = process.env.DIGIT_LAB_CHROMIUM ?? '/usr/bin/chromium';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, server: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`jupyter notebook exited (${server.exitCode}):\n${log()}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`jupyter notebook did not answer at ${url} within ${timeoutMs} ms:\n${log()}`);
-}
-
-/** SIGTERM lets the server shut its kernels down; SIGKILL if it has not exited within 5 s. */
-async function stopServer(server: ChildProcess | null): Promise<void> {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-  server.kill('SIGTERM');
-  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000));
-  if ((await Promise.race([exited, timer])) === 'timeout') {
-    server.kill('SIGKILL');
-    await exited;
-  }
-}
+import { chromiumUnavailable, launchChromium } from '../helpers/chromium';
+import { kernelspecMetadata, notebookServerUnavailable, startNotebookServer, type NotebookServer } from '../helpers/jupyter';
+import { cleanUpInOrder } from '../helpers/process';
+import { skipIf } from '../helpers/skip';
+import { type KernelSandbox, VIZ_KERNEL, createKernelSandbox, kernelTestUnavailable } from './kernel-harness';
 
 describe('viz outputs in classic Jupyter Notebook (Chromium) @slow', function () {
   this.timeout(120_000);
   let sandbox: KernelSandbox | null = null;
-  let server: ChildProcess | null = null;
+  let server: NotebookServer | null = null;
   let browser: Browser | undefined;
 
   const token = 'viz-test-token';
   let base = '';
 
   before(async function () {
-    const why = kernelTestUnavailable()
-      ?? (spawnSync('jupyter', ['notebook', '--version']).status === 0 ? null : 'jupyter notebook is not installed (Debian package jupyter-notebook)')
-      ?? (fs.existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}`);
-    if (why) {
-      console.log(`      (skipped: ${why})`);
-      this.skip();
-    }
+    skipIf(this, kernelTestUnavailable() ?? notebookServerUnavailable() ?? chromiumUnavailable());
     sandbox = createKernelSandbox();
     writeNotebooks(sandbox);
-    const port = await freePort();
-    let log = '';
-    server = spawn('jupyter', ['notebook', '--no-browser', `--port=${port}`, '--port-retries=0', '--ip=127.0.0.1', `--NotebookApp.token=${token}`, `--notebook-dir=${sandbox.workDir}`, ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
-      cwd: sandbox.workDir,
-      env: {
-        ...process.env,
-        JUPYTER_PATH: sandbox.jupyterPath,
-        JUPYTER_CONFIG_DIR: path.join(sandbox.workDir, 'config'),
-        JUPYTER_DATA_DIR: path.join(sandbox.workDir, 'data'),
-        JUPYTER_RUNTIME_DIR: path.join(sandbox.workDir, 'runtime'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await startNotebookServer({
+      notebookDir: sandbox.workDir,
+      jupyterPath: sandbox.jupyterPath,
+      stateDir: sandbox.workDir,
+      token,
     });
-    server.stdout!.on('data', (d) => (log += d));
-    server.stderr!.on('data', (d) => (log += d));
-    base = `http://127.0.0.1:${port}`;
-    await waitForServer(`${base}/api/status?token=${token}`, server, () => log.slice(-3000), 30_000);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    base = server.base;
+    browser = await launchChromium();
   });
 
-  after(async () => {
-    // Each step runs even if an earlier one fails: no server, kernel or browser may outlive the test.
-    try {
-      await browser?.close();
-    } finally {
-      try {
-        await stopServer(server);
-      } finally {
-        sandbox?.cleanup();
-      }
-    }
-  });
+  after(() => cleanUpInOrder(() => browser?.close(), () => server?.stop(), () => sandbox?.cleanup()));
 
   async function openNotebook(name: string): Promise<{ page: Page; pageErrors: string[] }> {
     const page = await browser!.newPage({ viewport: { width: 1200, height: 1400 } });
@@ -185,7 +119,7 @@ function writeNotebooks(sandbox: KernelSandbox): void {
       outputs: (outputs[i] ?? []).map((data) => ({ output_type: 'display_data', data, metadata: {} })),
       source,
     })),
-    metadata: { kernelspec: { name: 'tslab-viz-test', display_name: 'TypeScript (viz test)', language: 'typescript' } },
+    metadata: kernelspecMetadata(VIZ_KERNEL),
     nbformat: 4,
     nbformat_minor: 5,
   });

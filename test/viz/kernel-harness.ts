@@ -6,8 +6,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PROJECT_ROOT, kernelspecMetadata, killRecordedKernels, registerTslabKernel, tslabUnavailable } from '../helpers/jupyter';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export { PROJECT_ROOT };
+
+/** The kernelspec the viz kernel tests register and run. */
+export const VIZ_KERNEL = { name: 'tslab-viz-test', displayName: 'TypeScript (viz test)' };
 
 /** Output of an executed cell, as nbformat stores it. */
 export interface CellOutput {
@@ -23,8 +27,7 @@ export interface CellOutput {
 export function kernelTestUnavailable(): string | null {
   const probe = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) return 'jupyter nbconvert is not installed (Debian package jupyter-nbconvert)';
-  if (!fs.existsSync(path.join(PROJECT_ROOT, 'node_modules', 'tslab', 'bin', 'tslab'))) return 'tslab is not installed in node_modules';
-  return null;
+  return tslabUnavailable();
 }
 
 /** A scratch area: the compiled viz library (inside dist/, so node_modules resolves) and a JUPYTER_PATH. */
@@ -56,35 +59,13 @@ export function createKernelSandbox(): KernelSandbox {
     }));
     const tsc = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { encoding: 'utf8' });
     if (tsc.status !== 0) throw new Error(`compiling lib/viz failed:\n${tsc.stdout}${tsc.stderr}`);
-    const kernelDir = path.join(workDir, 'jupyter', 'kernels', 'tslab-viz-test');
-    fs.mkdirSync(kernelDir, { recursive: true });
-    // The kernel starts through a wrapper that records its pid, so cleanup can end a kernel that
-    // nbconvert left behind (e.g. when nbconvert itself was killed on a timeout).
-    const wrapper = path.join(workDir, 'tslab-kernel.js');
-    fs.writeFileSync(wrapper, `require('fs').appendFileSync(${JSON.stringify(pidFile)}, process.pid + '\\n');\n` +
-      `require(${JSON.stringify(path.join(PROJECT_ROOT, 'node_modules', 'tslab', 'dist', 'main.js'))}).main();\n`);
-    fs.writeFileSync(path.join(kernelDir, 'kernel.json'), JSON.stringify({
-      argv: [process.execPath, wrapper, 'kernel', '--config-path', '{connection_file}'],
-      display_name: 'TypeScript (viz test)',
-      language: 'typescript',
-    }));
+    // Recorded kernel pids let cleanup end a kernel that nbconvert left behind (e.g. when
+    // nbconvert itself was killed on a timeout).
+    registerTslabKernel(path.join(workDir, 'jupyter'), VIZ_KERNEL, pidFile);
     return { vizModule: path.join(outDir, 'viz', 'index'), jupyterPath: path.join(workDir, 'jupyter'), workDir, cleanup };
   } catch (e) {
     cleanup();
     throw e;
-  }
-}
-
-function killRecordedKernels(pidFile: string): void {
-  if (!fs.existsSync(pidFile)) return;
-  for (const line of fs.readFileSync(pidFile, 'utf8').split('\n')) {
-    const pid = Number(line);
-    if (!Number.isInteger(pid) || pid <= 0) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone: nbconvert shut it down, as it normally does.
-    }
   }
 }
 
@@ -95,14 +76,14 @@ function killRecordedKernels(pidFile: string): void {
 export function executeCells(sandbox: KernelSandbox, sources: string[], timeoutSeconds = 60): CellOutput[][] {
   const nb = {
     cells: sources.map((source, i) => ({ cell_type: 'code', id: `cell-${i}`, execution_count: null, metadata: {}, outputs: [], source })),
-    metadata: { kernelspec: { name: 'tslab-viz-test', display_name: 'TypeScript (viz test)', language: 'typescript' } },
+    metadata: kernelspecMetadata(VIZ_KERNEL),
     nbformat: 4,
     nbformat_minor: 5,
   };
   const input = path.join(sandbox.workDir, 'cells.ipynb');
   const output = path.join(sandbox.workDir, 'cells.out.ipynb');
   fs.writeFileSync(input, JSON.stringify(nb));
-  const run = spawnSync('jupyter', ['nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.timeout=${timeoutSeconds}`, '--ExecutePreprocessor.kernel_name=tslab-viz-test', '--output', output, input], {
+  const run = spawnSync('jupyter', ['nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.timeout=${timeoutSeconds}`, `--ExecutePreprocessor.kernel_name=${VIZ_KERNEL.name}`, '--output', output, input], {
     encoding: 'utf8',
     cwd: sandbox.workDir,
     env: { ...process.env, JUPYTER_PATH: sandbox.jupyterPath },

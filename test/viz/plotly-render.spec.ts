@@ -7,7 +7,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import {
   classDistributionFigure,
   confusionMatrixFigure,
@@ -16,8 +15,8 @@ import {
   trainingCurvesFigure,
 } from '../../lib/viz/figures';
 import { figureFallbackHtml } from '../../lib/viz/svg';
-
-const CHROMIUM = process.env.DIGIT_LAB_CHROMIUM ?? '/usr/bin/chromium';
+import { chromiumUnavailable, launchChromium } from '../helpers/chromium';
+import { skipIf } from '../helpers/skip';
 
 function sampleFigures() {
   const labels = Array.from({ length: 500 }, (_, i) => (i * 7) % 10);
@@ -41,11 +40,8 @@ describe('viz figures drawn by plotly.js and as SVG in Chromium @slow', function
   let dir: string | undefined;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`      (skipped: no Chromium at ${CHROMIUM}; install the Debian package "chromium" or set DIGIT_LAB_CHROMIUM)`);
-      this.skip();
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    skipIf(this, chromiumUnavailable());
+    browser = await launchChromium();
   });
 
   after(async () => {

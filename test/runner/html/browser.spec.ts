@@ -4,16 +4,15 @@
  * fonts, the console stays clean and no request leaves the machine.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { renderNotebookHtml } from '../../../lib/runner/html';
 import { sampleNotebook } from '../../fixtures/html/sample-notebook';
-
-const CHROMIUM = process.env.DIGIT_LAB_CHROMIUM ?? '/usr/bin/chromium';
+import { chromiumUnavailable, launchChromium, offlineContext } from '../../helpers/chromium';
+import { skipIf } from '../../helpers/skip';
 const SCREENSHOT = path.join(os.tmpdir(), 'digit-lab-html-export.png');
 
 describe('runner/html in headless Chromium @slow', function () {
@@ -25,25 +24,13 @@ describe('runner/html in headless Chromium @slow', function () {
   const blockedRequests: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      (skipped: no Chromium at ${CHROMIUM}; install the Debian package "chromium" or set DIGIT_LAB_CHROMIUM)`);
-      this.skip();
-    }
+    skipIf(this, chromiumUnavailable());
     dir = mkdtempSync(path.join(os.tmpdir(), 'digit-lab-html-'));
     const file = path.join(dir, 'sample.html');
     writeFileSync(file, renderNotebookHtml(sampleNotebook(), { footer: { parameters: { epochs: 3 } } }));
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-      blockedRequests.push(url);
-      return route.abort();
-    });
+    browser = await launchChromium();
+    const { context } = await offlineContext(browser, (url) => url.startsWith('file:') || url.startsWith('data:'), { viewport: { width: 1400, height: 1000 } }, (url) => blockedRequests.push(url));
     page = await context.newPage();
     page.on('console', (msg) => {
       if (msg.type() === 'error') consoleErrors.push(msg.text());
