@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { sha256Hex } from './cache';
 import type { ImageSet } from './types';
-import { seededRandom } from '../random';
+import { shuffledIndices } from '../random';
 
 /** Version of the package whose digits we read (recorded with the data). */
 const EMBEDDED_PACKAGE = 'mnist';
@@ -34,16 +34,7 @@ export type EmbeddedOrder = 'grouped' | 'shuffled';
 
 /** The permutation used for the `shuffled` order: position i holds grouped item perm[i]. */
 export function embeddedMnistPermutation(count: number, seed = EMBEDDED_SHUFFLE_SEED): Uint32Array {
-  const perm = new Uint32Array(count);
-  for (let i = 0; i < count; i++) perm[i] = i;
-  const rand = seededRandom(seed);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = perm[i];
-    perm[i] = perm[j];
-    perm[j] = t;
-  }
-  return perm;
+  return shuffledIndices(count, seed);
 }
 
 function packageDir(): string {

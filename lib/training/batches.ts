@@ -3,7 +3,7 @@
  * training set (120k images with an augmented copy) stays at one byte per pixel in memory.
  */
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom } from '../random';
+import { seededRandom, shuffledIndices } from '../random';
 
 /**
  * Labelled 28x28 images, one byte per pixel; structurally the same as the data module's ImageSet,
@@ -79,18 +79,5 @@ export function concatImages(sets: LabeledImages[]): LabeledImages {
   return { images, labels, count, rows, cols };
 }
 
-export { seededRandom };
+export { seededRandom, shuffledIndices };
 
-/** 0..n-1 in an order fixed by `seed` (Fisher-Yates). */
-export function shuffledIndices(n: number, seed: number): Uint32Array {
-  const random = seededRandom(seed);
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
-}
