@@ -74,4 +74,15 @@ describe('digit-lab predict @slow', function () {
     assert.match(r.stderr, /error: .*not-an-image\.png/);
     assert.equal(r.stdout, '');
   });
+
+  it('answers for every good image when one of them is bad, then exits non-zero', async () => {
+    const a = path.join(dir, 'a.png');
+    const bad = path.join(dir, 'not-an-image.png');
+    const b = path.join(dir, 'b.png');
+    const r = await runCli(['predict', a, bad, b, '--model', model, '--backend', 'cpu', '--json']);
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l).image), [a, b]);
+    assert.match(r.stderr, /error: .*not-an-image\.png: not a PNG or JPEG image/);
+    assert.match(r.stderr, /error: 1 of 3 image\(s\) could not be read/);
+  });
 });
