@@ -23,6 +23,7 @@ export const RUNNER_METADATA_KEY = 'digit_lab';
 
 /** Progress and output events, in order, for progress bars and --log-output. */
 export type RunnerEvent =
+  | { type: 'kernel-starting'; kernel: string }
   | { type: 'start'; total: number; kernel: string }
   | { type: 'cell-start'; cellIndex: number; ordinal: number; total: number; source: string }
   | { type: 'output'; cellIndex: number; output: Output }
@@ -106,6 +107,7 @@ export async function executeNotebook(input: Notebook | string, options: Execute
   const start = options.startKernel ?? launchKernel;
   const launchOptions = { cwd, startupTimeoutMs: (options.startupTimeout ?? 60) * 1000, interruptGraceMs: (options.interruptGrace ?? 5) * 1000 };
   let kernel: RunningKernel;
+  emit({ type: 'kernel-starting', kernel: spec.name });
   try {
     kernel = await start(spec, launchOptions);
   } catch (err) {

@@ -45,7 +45,10 @@ export function createProgressReporter(options: ProgressOptions = {}): { onEvent
     bar = undefined;
   };
   const onEvent = (e: RunnerEvent) => {
-    if (e.type === 'start' && useBar) {
+    // A kernel can take seconds to start (tslab compiles TypeScript); say so rather than sit silent.
+    if (e.type === 'kernel-starting' && (useBar || options.logOutput)) {
+      stream.write(`starting kernel ${e.kernel}…${useBar ? '\r' : '\n'}`);
+    } else if (e.type === 'start' && useBar) {
       bar = new SingleBar({
         stream: stream as NodeJS.WriteStream,
         format: 'cells {bar} {value}/{total} | {duration_formatted} | {cell}',

@@ -133,7 +133,7 @@ describe('runner/executor (scripted kernel)', () => {
   it('emits progress events in order', async () => {
     const events: string[] = [];
     await run(notebook(code('a'), code('b')), echo, { onEvent: (e: RunnerEvent) => events.push(e.type === 'cell-start' ? `start ${e.ordinal}/${e.total}` : e.type) });
-    assert.deepEqual(events, ['start', 'start 1/2', 'output', 'cell-end', 'start 2/2', 'output', 'cell-end', 'end']);
+    assert.deepEqual(events, ['kernel-starting', 'start', 'start 1/2', 'output', 'cell-end', 'start 2/2', 'output', 'cell-end', 'end']);
   });
 
   it('names an unknown kernel in a KernelStartupError', async () => {

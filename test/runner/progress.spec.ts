@@ -18,6 +18,7 @@ describe('runner/progress', () => {
   it('is quiet when not on a TTY and not logging output', () => {
     const out = capture();
     const p = createProgressReporter({ stream: out.stream });
+    p.onEvent({ type: 'kernel-starting', kernel: 'tslab' });
     p.onEvent({ type: 'start', total: 1, kernel: 'tslab' });
     p.onEvent({ type: 'cell-start', cellIndex: 0, ordinal: 1, total: 1, source: 'a' });
     p.onEvent({ type: 'output', cellIndex: 0, output: { output_type: 'stream', name: 'stdout', text: 'hi\n' } });
@@ -35,5 +36,15 @@ describe('runner/progress', () => {
     p.onEvent({ type: 'output', cellIndex: 2, output: { output_type: 'error', ename: 'Error', evalue: 'boom', traceback: ['Error: boom'] } });
     p.onEvent({ type: 'cell-end', cellIndex: 2, ordinal: 1, total: 2, status: 'error', seconds: 0.5 });
     assert.equal(out.text(), '--- cell 3 (1/2): console.log(1)\n1\n[image/png]\nError: boom\n--- cell 3: error after 0.50 s\n');
+  });
+
+  it('says which kernel it is starting, on a TTY bar or with logOutput', () => {
+    const out = capture();
+    const p = createProgressReporter({ stream: out.stream, logOutput: true });
+    p.onEvent({ type: 'kernel-starting', kernel: 'tslab' });
+    assert.equal(out.text(), 'starting kernel tslab…\n');
+    const bar = capture();
+    createProgressReporter({ stream: bar.stream, bar: true }).onEvent({ type: 'kernel-starting', kernel: 'tslab' });
+    assert.equal(bar.text(), 'starting kernel tslab…\r');
   });
 });
