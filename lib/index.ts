@@ -5,13 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 export { tf };
 export * from './data';
+export * from './imaging';
 export * from './engine';
-export * from './augment';
-export * from './models';
-export * from './train';
-export * from './evaluate';
-export * from './persist';
-export * from './image';
-export * from './viz';
-export { trainTestSets, runTrainRecipe, HELD_OUT_TEST_EXAMPLES } from './training/recipe';
-export type { TrainRecipeOptions, TrainRecipeSummary } from './training/recipe';
+export * from './model';
+export * from './notebook';
+export * from './drawpad/node';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the browser runtime of the drawing pad: lib/browser/pad-runtime.ts with TensorFlow.js
+ * Builds the browser runtime of the drawing pad: lib/drawpad/browser/runtime.ts with TensorFlow.js
  * (core + layers + cpu backend) and lib/imaging's preprocessing, as one minified IIFE script at
  * dist/browser/digit-pad-runtime.js. Part of the build (`tsc -p tsconfig.json && node
  * scripts/bundle-browser.js`), so notebooks need no bundler at run time.
@@ -12,7 +12,7 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const ENTRY = path.join(ROOT, 'lib', 'browser', 'pad-runtime.ts');
+const ENTRY = path.join(ROOT, 'lib', 'drawpad', 'browser', 'runtime.ts');
 const DEFAULT_OUT = path.join(ROOT, 'dist', 'browser', 'digit-pad-runtime.js');
 
 /**

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendInfo, BackendPreference, initBackend } from '../engine';
-import { seedCnn } from '../models';
+import { seedCnn } from '../model/architectures';
 
 export interface SeedCnnBenchOptions {
   /** Timed repetitions (median reported); inference uses twice as many. Default 5. */

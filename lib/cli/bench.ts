@@ -10,7 +10,7 @@ import { runTorchBench, torchAvailable, TorchBenchResult } from '../bench/torch'
 import { detectTfjsNode } from '../engine';
 import { action, CliError, printJson } from './common';
 import { intFlag } from './flags';
-import { benchRunnerOverhead } from '../runner/bench';
+import { benchRunnerOverhead } from '../bench/runner-overhead';
 
 /** Our wasm training throughput must be at least this fraction of PyTorch's (DESIGN.md targets). */
 export const TORCH_RATIO_TARGET = 0.5;

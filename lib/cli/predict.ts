@@ -1,10 +1,10 @@
 /** `digit-lab predict IMAGE... --model DIR`: classify photos or scans of single digits. */
 import { Command } from 'commander';
 import * as fs from 'fs';
-import { preprocessImageFile } from '../image';
-import { predictDigits } from '../evaluate';
-import { loadModel } from '../persist';
-import { chooseTrainingBackend } from '../training/backend';
+import { preprocessImageFile } from '../imaging/node';
+import { predictDigits } from '../model/evaluate';
+import { loadModel } from '../model/persist';
+import { chooseTrainingBackend } from '../engine/choose';
 import { action, CliError, printJson } from './common';
 
 interface PredictFlags {

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { optionHelp, RUNNER_OPTIONS } from '../runner/options';
 import { parseParameterPairs } from '../runner/parameters';
-import { createProgressReporter } from '../runner/progress';
+import { createProgressReporter } from '../runner/run-progress';
 import { runNotebookToFiles, RunNotebookOptions } from '../runner/files';
 import { action, CliError } from './common';
 import { positiveSecondsParser } from './flags';

@@ -1,9 +1,9 @@
 /** `digit-lab train`: train a model, evaluate it on the test set, save it. */
 import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
-import { AugmentOptions, augmentImages } from '../augment';
-import { MODEL_NAMES, ModelName } from '../models';
-import { parseAugmentFlag, runTrainRecipe } from '../training/recipe';
+import { AugmentOptions, augmentImages } from '../model/augment';
+import { MODEL_NAMES, ModelName } from '../model/architectures';
+import { parseAugmentFlag, runTrainRecipe } from '../model/recipe';
 import { action, CliError, printJson } from './common';
 import { intFlag, numberFlag } from './flags';
 

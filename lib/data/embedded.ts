@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { sha256Hex } from './cache';
 import type { ImageSet } from './types';
-import { shuffledIndices } from '../random';
+import { shuffledIndices } from '../common/random';
 
 /** Version of the package whose digits we read (recorded with the data). */
 const EMBEDDED_PACKAGE = 'mnist';

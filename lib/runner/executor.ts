@@ -5,13 +5,13 @@
  */
 import * as path from 'path';
 import { CellContext, CellExecutionError, CellTimeoutError, DeadKernelError, KernelStartupError, NotebookRunError } from './errors';
-import { firstErrorLine, synthesiseErrorOutput } from './kernel-errors';
+import { firstErrorLine, synthesiseErrorOutput } from './kernel/kernel-errors';
 import { findKernelspec, KernelSpec, localTslabSpec } from './kernel/kernelspec';
 import { launchKernel, LaunchOptions, RunningKernel } from './kernel/launch';
 import { receivedSignal } from './kernel/process';
 import { CodeCell, joinSource, Notebook, Output } from './nbformat';
 import { readNotebook } from './notebook-io';
-import { DisplayRegistry, OutputCollector } from './outputs';
+import { DisplayRegistry, OutputCollector } from './output-collector';
 import { injectParameters, ParameterValue } from './parameters';
 import { kernelVersions } from './versions';
 

@@ -3,10 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
-import { tinyCnn } from '../../lib/models';
-import { saveModel } from '../../lib/persist';
-import { syntheticDigits } from '../train/synthetic';
-import { runCli } from '../train/run-train-cli';
+import { tinyCnn } from '../../lib/model/architectures';
+import { saveModel } from '../../lib/model/persist';
+import { syntheticDigits } from '../model/synthetic';
+import { runCli } from '../model/run-train-cli';
 
 /** Writes a 28x28 digit scaled up 3x as a dark-on-light grayscale PNG, the way a scan looks. */
 function writeDigitPng(file: string, pixels: Uint8Array): void {

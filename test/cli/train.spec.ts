@@ -2,8 +2,8 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadModel } from '../../lib/persist';
-import { runCli, ROOT } from '../train/run-train-cli';
+import { loadModel } from '../../lib/model/persist';
+import { runCli, ROOT } from '../model/run-train-cli';
 
 const MNIST_DIR = path.resolve(ROOT, '..', 'shared', 'mnist');
 

@@ -2,8 +2,8 @@
 import { strict as assert } from 'node:assert';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { PAD_CANVAS_SIZE } from '../../lib/viz/drawpad';
-import type { PadStroke, PadStrokesPrediction } from '../../lib/viz/drawpad';
+import { PAD_CANVAS_SIZE } from '../../lib/drawpad/node';
+import type { PadStroke, PadStrokesPrediction } from './oracles';
 import { launchChromium, offlineContext } from '../helpers/chromium';
 
 /**

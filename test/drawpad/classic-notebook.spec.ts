@@ -8,8 +8,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { digitPadHtml } from '../../lib/viz/drawpad';
-import type { PadStrokesPrediction } from '../../lib/viz/drawpad';
+import { digitPadHtml } from '../../lib/drawpad/node';
+import type { PadStrokesPrediction } from './oracles';
 import { chromiumUnavailable } from '../helpers/chromium';
 import { kernelspecMetadata, notebookServerUnavailable, startTslabNotebook, type TslabNotebook } from '../helpers/jupyter';
 import { cleanUpInOrder } from '../helpers/process';
@@ -17,7 +17,7 @@ import { skipIf } from '../helpers/skip';
 import { assertMatchesNode, drawWithMouse, launchOffline } from './browser-helpers';
 import { builtPadRuntime, DIGIT_STROKES, MODEL_CACHE, padNodePredictions, ROOT, trainedSeedCnn } from './fixtures';
 
-const BUILT = path.join(ROOT, 'dist', 'lib', 'viz', 'drawpad', 'index.js');
+const BUILT = path.join(ROOT, 'dist', 'lib', 'drawpad', 'node', 'index.js');
 const PAD_KERNEL = { name: 'tslab-drawpad-test', displayName: 'TypeScript (drawpad test)' };
 
 function notebook(sources: string[], outputs: Record<string, unknown>[][] = []) {
@@ -49,7 +49,7 @@ describe('drawpad in classic Jupyter Notebook (Chromium) @slow', function () {
     const model = await trainedSeedCnn();
     node = await padNodePredictions(model);
     const sources = [
-      `const pad = require(${JSON.stringify(BUILT)});\nconst { model } = await require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'persist'))}).loadModel(${JSON.stringify(MODEL_CACHE)});`,
+      `const pad = require(${JSON.stringify(BUILT)});\nconst { model } = await require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'model', 'persist'))}).loadModel(${JSON.stringify(MODEL_CACHE)});`,
       'pad.drawDigitPad(model);',
     ];
     const saved = digitPadHtml(model);

@@ -7,13 +7,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { padPayloadToModel, predictPadStrokes, serializeModelForPad } from '../../lib/viz/drawpad';
-import type { PadStroke, PadStrokesPrediction } from '../../lib/viz/drawpad';
+import { padPayloadToModel, serializeModelForPad } from '../../lib/drawpad/node';
+import { predictPadStrokes } from './oracles';
+import type { PadStroke, PadStrokesPrediction } from './oracles';
 import { loadMnist } from '../../lib/data';
 import { initBackend } from '../../lib/engine';
-import { seedCnn } from '../../lib/models';
-import { loadModel, saveModel } from '../../lib/persist';
-import { trainModel } from '../../lib/train';
+import { seedCnn } from '../../lib/model/architectures';
+import { loadModel, saveModel } from '../../lib/model/persist';
+import { trainModel } from '../../lib/model/train';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 

@@ -11,13 +11,13 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { renderNotebookHtml } from '../../lib/runner/html';
 import { executeNotebook } from '../../lib/runner/executor';
 import type { CodeCell, Notebook } from '../../lib/runner/nbformat';
-import type { PadStrokesPrediction } from '../../lib/viz/drawpad';
+import type { PadStrokesPrediction } from './oracles';
 import { chromiumUnavailable } from '../helpers/chromium';
 import { skipIf } from '../helpers/skip';
 import { assertMatchesNode, drawWithMouse, launchOffline, openPadPage } from './browser-helpers';
 import { builtPadRuntime, DIGIT_STROKES, MODEL_CACHE, padNodePredictions, ROOT, trainedSeedCnn } from './fixtures';
 
-const BUILT = path.join(ROOT, 'dist', 'lib', 'viz', 'drawpad', 'index.js');
+const BUILT = path.join(ROOT, 'dist', 'lib', 'drawpad', 'node', 'index.js');
 
 function code(id: string, source: string): CodeCell {
   return { cell_type: 'code', id, metadata: {}, execution_count: null, source, outputs: [] } as unknown as CodeCell;
@@ -30,7 +30,7 @@ function padNotebook(): Notebook {
     nbformat_minor: 5,
     metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
     cells: [
-      code('load', `const pad = require(${lib('viz/drawpad')});\nconst persist = require(${lib('persist')});\nconst { model } = await persist.loadModel(${JSON.stringify(MODEL_CACHE)});`),
+      code('load', `const pad = require(${lib('drawpad/node')});\nconst persist = require(${lib('model/persist')});\nconst { model } = await persist.loadModel(${JSON.stringify(MODEL_CACHE)});`),
       // As the walkthrough notebook calls it: no await.
       code('pad', 'pad.showDrawDigitPad(model, { title: "Draw a digit (from the kernel)" });'),
     ],

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { digitPadHtml, digitPadRuntimeHtml, drawDigitPad, PAD_CANVAS_SIZE, showDrawDigitPad } from '../../lib/viz/drawpad';
+import { digitPadHtml, digitPadRuntimeHtml, drawDigitPad, PAD_CANVAS_SIZE, showDrawDigitPad } from '../../lib/drawpad/node';
 import { builtPadRuntime } from './fixtures';
 
 function tinyModel(name: string): tf.LayersModel {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { padPayloadToModel, serializeModelForPad } from '../../lib/viz/drawpad';
+import { padPayloadToModel, serializeModelForPad } from '../../lib/drawpad/node';
 
 /** A dense 784 -> 10 model whose first weights are set to known values. */
 function tinyModel(): tf.LayersModel {

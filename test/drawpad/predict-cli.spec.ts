@@ -8,8 +8,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { saveModel } from '../../lib/persist';
-import { digitImageToPng, padPayloadToModel, predictPadStrokes, rasterisePadStrokes, serializeModelForPad } from '../../lib/viz/drawpad';
+import { saveModel } from '../../lib/model/persist';
+import { padPayloadToModel, serializeModelForPad } from '../../lib/drawpad/node';
+import { digitImageToPng, predictPadStrokes, rasterisePadStrokes } from './oracles';
 import { DIGIT_STROKES, ROOT, trainedSeedCnn } from './fixtures';
 
 const CLI = path.join(ROOT, 'bin', 'digit-lab.js');

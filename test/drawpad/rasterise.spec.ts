@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { decodeImageBuffer } from '../../lib/imaging/decode';
+import { decodeImageBuffer } from '../../lib/imaging/node';
 import { preprocessDigit } from '../../lib/imaging/preprocess';
-import { PAD_CANVAS_SIZE, PAD_PEN_WIDTH, digitImageToPng, rasterisePadStrokes } from '../../lib/viz/drawpad';
+import { PAD_CANVAS_SIZE, PAD_PEN_WIDTH } from '../../lib/drawpad/node';
+import { digitImageToPng, rasterisePadStrokes } from './oracles';
 import { DIGIT_STROKES } from './fixtures';
 
 describe('drawpad/rasterise', function () {

@@ -4,8 +4,9 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs';
-import { predictImageSet } from '../../lib/evaluate';
-import { PAD_WEIGHT_ENCODINGS, padPayloadToModel, predictPadStrokes, serializeModelForPad } from '../../lib/viz/drawpad';
+import { predictImageSet } from '../../lib/model/evaluate';
+import { PAD_WEIGHT_ENCODINGS, padPayloadToModel, serializeModelForPad } from '../../lib/drawpad/node';
+import { predictPadStrokes } from './oracles';
 import { DIGIT_STROKES, heldOutDigits, onWasmBackend, trainedSeedCnn } from './fixtures';
 
 function argmaxRows(probs: Float32Array): number[] {

@@ -1,7 +1,7 @@
 /** Shared helpers for the engine specs: seeded data and cpu-vs-wasm comparison. */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/engine';
-import { seededRandom } from '../../lib/random';
+import { seededRandom } from '../../lib/common/random';
 
 /** Small deterministic PRNG so failures reproduce. */
 export const rng = seededRandom;

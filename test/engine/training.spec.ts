@@ -1,7 +1,7 @@
 /** A few seed-CNN training steps on wasm follow the same loss trajectory as on cpu. */
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
-import { seedCnn } from '../../lib/models';
+import { seedCnn } from '../../lib/model/architectures';
 import { randomArray, rng, useWasm } from './helpers';
 
 const BATCH = 4;

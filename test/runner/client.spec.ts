@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { DisplayRegistry, OutputCollector } from '../../lib/runner/outputs';
+import { DisplayRegistry, OutputCollector } from '../../lib/runner/output-collector';
 import { scriptedClient, steps } from './helpers/scripted-kernel';
 
 const collector = () => new OutputCollector(new DisplayRegistry());

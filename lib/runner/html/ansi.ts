@@ -1,6 +1,6 @@
 /** Terminal text (streams, tracebacks, text/plain) to HTML: carriage returns, then ANSI colours. */
 import Anser from 'anser';
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../../common/html';
 
 /**
  * Applies what a terminal does with `\r` and `\b`, so progress bars that redraw one line show

@@ -1,8 +1,8 @@
 /** Cells to HTML: markdown, code (input + outputs, prompts, timing) and raw cells. */
 import type { Cell, CodeCell, RawCell } from '../nbformat';
 import { joinSource } from '../nbformat';
-import { escapeHtml } from './escape';
-import { formatDuration } from './format';
+import { escapeHtml } from '../../common/html';
+import { formatDuration } from '../../common/format';
 import { highlightCode } from './highlight';
 import { renderMarkdown } from './markdown';
 import { coalesceStreams, OutputContext, renderOutput } from './outputs';

@@ -1,7 +1,7 @@
 /** The page footer: run metadata (kernel, versions, parameters, timings) as readable tables. */
 import type { Notebook } from '../nbformat';
-import { escapeHtml } from './escape';
-import { formatDuration, isDurationKey } from './format';
+import { escapeHtml } from '../../common/html';
+import { formatDuration, isDurationKey } from '../../common/format';
 
 const MAX_DEPTH = 3;
 

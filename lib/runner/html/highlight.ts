@@ -7,7 +7,7 @@ import python from 'highlight.js/lib/languages/python';
 import bash from 'highlight.js/lib/languages/bash';
 import xml from 'highlight.js/lib/languages/xml';
 import css from 'highlight.js/lib/languages/css';
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../../common/html';
 
 // Only the languages a TypeScript notebook and its markdown are likely to show, so loading stays fast.
 const LANGUAGES = { typescript, javascript, json, python, bash, xml, css };

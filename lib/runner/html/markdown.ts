@@ -9,7 +9,7 @@ import MarkdownIt from 'markdown-it';
 import katex from 'katex';
 import type { MimeBundle } from '../nbformat';
 import { joinSource } from '../nbformat';
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../../common/html';
 import { highlightCode } from './highlight';
 import { HeadingSlugger, TocHeading } from './toc';
 

@@ -2,7 +2,7 @@
 import type { ErrorOutput, MimeBundle, Output, StreamOutput } from '../nbformat';
 import { joinSource } from '../nbformat';
 import { ansiToHtml } from './ansi';
-import { escapeHtml, jsonForScript } from './escape';
+import { escapeHtml, jsonForScript } from '../../common/html';
 import { highlightCode } from './highlight';
 import { MarkdownEnv, renderLatex, renderMarkdown } from './markdown';
 

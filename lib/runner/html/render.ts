@@ -6,7 +6,7 @@
 import type { Notebook } from '../nbformat';
 import { highlightCss, katexCss, classListsIn, packageVersion, plotlyScript } from './assets';
 import { CellOptions, renderCell } from './cells';
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../../common/html';
 import { notebookRunSummary, renderFooter } from './footer';
 import { isHighlightable } from './highlight';
 import { OutputContext } from './outputs';

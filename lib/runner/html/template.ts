@@ -1,5 +1,5 @@
 /** The page skeleton: head with inlined styles, title, contents, cells, footer, scripts. */
-import { escapeHtml, scriptForInline } from './escape';
+import { escapeHtml, scriptForInline } from '../../common/html';
 
 /** The pieces a page is assembled from (all HTML except `title` and the CSS/JS sources). */
 export interface PageParts {

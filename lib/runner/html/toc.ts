@@ -1,5 +1,5 @@
 /** Heading anchors (Jupyter-compatible ids) and the table of contents built from them. */
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../../common/html';
 
 /** One heading found in a markdown cell. */
 export interface TocHeading {

@@ -1,0 +1,200 @@
+/**
+ * The whole training recipe behind `digit-lab train`: load the data, pick the backend, build the
+ * model, train, evaluate on the official test set, save. Kept apart from the CLI so a notebook or
+ * a script can run the same recipe and get the same summary object.
+ */
+import * as path from 'path';
+import { AugmentOptions, REFERENCE_AUGMENTATION } from './augment';
+import { loadMnist, MnistData } from '../data';
+import { evaluateModel, EvaluationReport } from './evaluate';
+import { createModel, defaultLearningRateSchedule, ModelName, MODEL_NAMES, STRONG_AUGMENTATION } from './architectures';
+import { checkModelOutputDir, saveModel } from './persist';
+import { trainModel } from './train';
+import { chooseTrainingBackend } from '../engine/choose';
+import { LabeledImages, selectImages } from './batches';
+import { EpochRecord, ProgressMode, TrainingEvent } from './train-progress';
+
+/** How many training examples become the test set when a source has no test split. */
+export const HELD_OUT_TEST_EXAMPLES = 2000;
+
+/** Options of the recipe (the CLI flags, parsed). */
+export interface TrainRecipeOptions {
+  model: ModelName;
+  epochs: number;
+  batchSize: number;
+  /** Augmentation options, or null for none. */
+  augment: AugmentOptions | null;
+  copies: number;
+  /** New augmented copies every epoch (default: made once). */
+  freshAugmentation?: boolean;
+  /** loadMnist's source: auto, embedded, cache, a directory or a URL. */
+  data?: string;
+  dataset?: string;
+  dataDir?: string;
+  /** Directory to save the trained model in. */
+  out: string;
+  seed: number;
+  validationSplit: number;
+  /** Early-stopping patience in epochs (undefined: no early stopping). */
+  patience?: number;
+  learningRate?: number;
+  backend?: string;
+  /** Train on the first `limit` training examples only. */
+  limit?: number;
+  /** Evaluate on the first `testLimit` test examples only. */
+  testLimit?: number;
+  checkpointDir?: string;
+  progress: ProgressMode;
+  onProgress?: (event: TrainingEvent) => void | Promise<void>;
+  /** Where notes for the user go (default stderr). */
+  log?: (line: string) => void;
+}
+
+/** What the recipe reports (the final JSON line of `digit-lab train --json`). */
+export interface TrainRecipeSummary {
+  model: ModelName;
+  parameters: number;
+  epochs: number;
+  batchSize: number;
+  augment: AugmentOptions | null;
+  copies: number;
+  seed: number;
+  dataset: string;
+  dataSource: { kind: string; location: string; subset: boolean; note?: string };
+  trainExamples: number;
+  validationExamples: number;
+  testExamples: number;
+  /** Where the test examples came from: the official test split or held-out training examples. */
+  testSplit: 'official' | 'held-out';
+  testAccuracy: number;
+  testLoss: number;
+  backend: string;
+  backendReason: string;
+  trainSeconds: number;
+  totalSeconds: number;
+  stoppedEarly: boolean;
+  bestEpoch: number;
+  out: string;
+  history: EpochRecord[];
+  /** The full evaluation (confusion matrix, per-class metrics, mistakes); not printed by the CLI. */
+  evaluation: EvaluationReport;
+}
+
+/** Splits the data into training and test sets, holding out the last examples when there is no test split. */
+export function trainTestSets(data: MnistData, limit?: number, testLimit?: number): {
+  train: LabeledImages; test: LabeledImages; testSplit: 'official' | 'held-out';
+} {
+  let train: LabeledImages = data.train;
+  let test: LabeledImages;
+  let testSplit: 'official' | 'held-out' = 'official';
+  if (data.test) {
+    test = data.test;
+  } else {
+    if (train.count <= HELD_OUT_TEST_EXAMPLES) throw new Error(`the data has no test split and only ${train.count} training examples`);
+    const keep = train.count - HELD_OUT_TEST_EXAMPLES;
+    test = selectImages(train, range(keep, HELD_OUT_TEST_EXAMPLES));
+    train = selectImages(train, range(0, keep));
+    testSplit = 'held-out';
+  }
+  if (limit !== undefined && limit < train.count) train = selectImages(train, range(0, limit));
+  if (testLimit !== undefined && testLimit < test.count) test = selectImages(test, range(0, testLimit));
+  return { train, test, testSplit };
+}
+
+function range(from: number, n: number): Uint32Array {
+  return Uint32Array.from({ length: n }, (_, i) => from + i);
+}
+
+/** Runs the recipe end to end and returns its summary; the model is saved to `options.out`. */
+export async function runTrainRecipe(options: TrainRecipeOptions): Promise<TrainRecipeSummary> {
+  const started = performance.now();
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  if (!MODEL_NAMES.includes(options.model)) throw new Error(`unknown model "${options.model}": expected one of ${MODEL_NAMES.join(', ')}`);
+  checkModelOutputDir(options.out);
+  if (options.checkpointDir) checkModelOutputDir(options.checkpointDir);
+  const backend = await chooseTrainingBackend(options.backend);
+
+  const data = await loadMnist({ source: options.data, dataset: options.dataset, dataDir: options.dataDir });
+  const { train, test, testSplit } = trainTestSets(data, options.limit, options.testLimit);
+  log(`data: ${data.dataset} from ${data.source.kind} ${data.source.location}${data.source.subset ? ' (subset)' : ''}` +
+    (data.source.note ? `; ${data.source.note}` : ''));
+  if (testSplit === 'held-out') log(`the source has no test split: the last ${HELD_OUT_TEST_EXAMPLES} training examples are held out as the test set`);
+
+  const model = createModel(options.model, { seed: options.seed, learningRate: options.learningRate });
+  try {
+    const result = await trainModel(model, train, {
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      validationSplit: options.validationSplit,
+      augment: options.augment ? { options: options.augment, copies: options.copies, fresh: options.freshAugmentation } : undefined,
+      seed: options.seed,
+      learningRateSchedule: defaultLearningRateSchedule(options.model),
+      earlyStopping: options.patience === undefined ? undefined : { patience: options.patience },
+      checkpointDir: options.checkpointDir,
+      checkpointMetadata: { modelName: options.model },
+      progress: options.progress,
+      onProgress: options.onProgress,
+    });
+    const evaluation = await evaluateModel(model, test);
+    const dataSource = { ...data.source };
+    const out = path.resolve(options.out);
+    await saveModel(model, out, {
+      modelName: options.model,
+      testAccuracy: evaluation.accuracy,
+      testExamples: evaluation.examples,
+      testSplit,
+      dataset: data.dataset,
+      dataSource: `${dataSource.kind}: ${dataSource.location}`,
+      backend: backend.name,
+      epochs: result.history.length,
+      seed: options.seed,
+      augment: options.augment ? { ...options.augment, copies: options.copies } : null,
+    });
+    log(`saved the model to ${out}`);
+    return {
+      model: options.model,
+      parameters: model.countParams(),
+      epochs: result.history.length,
+      batchSize: options.batchSize,
+      augment: options.augment,
+      copies: options.augment ? options.copies : 0,
+      seed: result.seed,
+      dataset: data.dataset,
+      dataSource,
+      trainExamples: result.trainExamples,
+      validationExamples: result.validationExamples,
+      testExamples: evaluation.examples,
+      testSplit,
+      testAccuracy: evaluation.accuracy,
+      testLoss: evaluation.loss,
+      backend: backend.name,
+      backendReason: backend.reason,
+      trainSeconds: result.seconds,
+      totalSeconds: (performance.now() - started) / 1000,
+      stoppedEarly: result.stoppedEarly,
+      bestEpoch: result.bestEpoch,
+      out,
+      history: result.history,
+      evaluation,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Parses `--augment`: none, reference, strong, or a JSON object of AugmentOptions. */
+export function parseAugmentFlag(value: string): AugmentOptions | null {
+  if (value === 'none') return null;
+  if (value === 'reference') return { ...REFERENCE_AUGMENTATION };
+  if (value === 'strong') return { ...STRONG_AUGMENTATION };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new Error(`--augment: expected none, reference, strong or a JSON object, got ${JSON.stringify(value)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`--augment: the JSON must be an object like {"rotationRange":10}, got ${value}`);
+  }
+  return parsed as AugmentOptions;
+}

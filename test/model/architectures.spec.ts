@@ -1,0 +1,48 @@
+import { strict as assert } from 'assert';
+import { createModel, defaultLearningRateSchedule, modelSummaryRows, MODEL_NAMES, seedCnn } from '../../lib/model/architectures';
+
+describe('models', () => {
+  it('the seed CNN has the reference architecture and 634,154 parameters', () => {
+    const model = seedCnn();
+    assert.equal(model.countParams(), 634154);
+    const rows = modelSummaryRows(model);
+    assert.deepEqual(rows.map((r) => r.type), ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense', 'Dense', 'Dense']);
+    assert.deepEqual(rows[0].outputShape, [null, 26, 26, 64]);
+    assert.deepEqual(rows[4].outputShape, [null, 4608]);
+    assert.deepEqual(rows.map((r) => r.params), [640, 0, 32896, 0, 0, 589952, 8256, 2080, 330]);
+    model.dispose();
+  });
+
+  it('createModel builds every named model, compiled, ending in 10 classes', () => {
+    for (const name of MODEL_NAMES) {
+      const model = createModel(name, { seed: 1 });
+      assert.ok(model.optimizer, `${name} is compiled`);
+      const rows = modelSummaryRows(model);
+      assert.deepEqual(rows[rows.length - 1].outputShape, [null, 10]);
+      assert.equal(rows.reduce((s, r) => s + r.params, 0), model.countParams());
+      model.dispose();
+    }
+    const best = createModel('best');
+    assert.ok(modelSummaryRows(best).some((r) => r.type === 'BatchNormalization'));
+    assert.ok(modelSummaryRows(best).some((r) => r.type === 'Dropout'));
+    best.dispose();
+    assert.throws(() => createModel('huge' as never), /unknown model "huge"/);
+  });
+
+  it('the same seed gives the same initial weights', () => {
+    const a = createModel('best', { seed: 9 });
+    const b = createModel('best', { seed: 9 });
+    a.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), b.getWeights()[i].dataSync()));
+    a.dispose();
+    b.dispose();
+  });
+
+  it('the best model decays its learning rate; the seed recipe keeps it constant', () => {
+    const schedule = defaultLearningRateSchedule('best')!;
+    assert.equal(schedule(0, 1e-3, 10), 1e-3);
+    assert.ok(schedule(3, 1e-3, 10) < schedule(2, 1e-3, 10));
+    assert.ok(Math.abs(schedule(9, 1e-3, 10) - 5e-5) < 1e-12, 'ends at 5% of the initial rate');
+    assert.equal(schedule(0, 1e-3, 1), 1e-3);
+    assert.equal(defaultLearningRateSchedule('seed'), undefined);
+  });
+});
