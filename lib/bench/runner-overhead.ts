@@ -11,7 +11,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { executeNotebook } from '../runner/executor';
 import { localTslabSpec } from '../runner/kernel/kernelspec';
-import { CodeCell, Notebook } from '../runner/nbformat';
+import { CodeCell, Notebook } from '../runner/document/nbformat';
 
 export interface OverheadTiming {
   /** Wall time of the whole command or call, start-up included. */

@@ -9,8 +9,8 @@ import * as path from 'path';
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './kernels/register';
-import { setJsPoolThreads } from './js-pool';
-import { createThreadedWasmBackend, MAX_WASM_THREADS, wasmThreadsSupported } from './wasm-threads';
+import { setJsPoolThreads } from './threads/js-pool';
+import { createThreadedWasmBackend, MAX_WASM_THREADS, wasmThreadsSupported } from './threads/wasm-threads';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];

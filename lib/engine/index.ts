@@ -2,4 +2,4 @@
 export { initBackend, detectTfjsNode, BACKEND_PREFERENCES } from './backend';
 export type { BackendInfo, BackendOptions, BackendPreference } from './backend';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register';
-export { wasmThreadsSupported, MAX_WASM_THREADS } from './wasm-threads';
+export { wasmThreadsSupported, MAX_WASM_THREADS } from './threads/wasm-threads';

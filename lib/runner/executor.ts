@@ -4,14 +4,14 @@
  * in cell metadata and a run summary in notebook metadata.
  */
 import * as path from 'path';
-import { CellContext, CellExecutionError, CellTimeoutError, DeadKernelError, KernelStartupError, NotebookRunError } from './errors';
+import { CellContext, CellExecutionError, CellTimeoutError, DeadKernelError, KernelStartupError, NotebookRunError } from './document/errors';
 import { firstErrorLine, synthesiseErrorOutput } from './kernel/kernel-errors';
 import { findKernelspec, KernelSpec, localTslabSpec } from './kernel/kernelspec';
 import { launchKernel, LaunchOptions, RunningKernel } from './kernel/launch';
 import { receivedSignal } from './kernel/process';
-import { CodeCell, joinSource, Notebook, Output } from './nbformat';
-import { readNotebook } from './notebook-io';
-import { DisplayRegistry, OutputCollector } from './output-collector';
+import { CodeCell, joinSource, Notebook, Output } from './document/nbformat';
+import { readNotebook } from './document/io';
+import { DisplayRegistry, OutputCollector } from './kernel/output-collector';
 import { injectParameters, ParameterValue } from './parameters';
 import { kernelVersions } from './versions';
 

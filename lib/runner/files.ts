@@ -4,10 +4,10 @@
  * whole.
  */
 import * as path from 'path';
-import { KernelStartupError, NotebookRunError } from './errors';
+import { KernelStartupError, NotebookRunError } from './document/errors';
 import { executeNotebook, ExecuteNotebookOptions, ExecutionResult, RUNNER_METADATA_KEY } from './executor';
-import { Notebook } from './nbformat';
-import { readNotebook, serializeNotebook, writeFileAtomic } from './notebook-io';
+import { Notebook } from './document/nbformat';
+import { readNotebook, serializeNotebook, writeFileAtomic } from './document/io';
 import { renderNotebookHtml } from './html';
 
 /** Options of runNotebookToFiles: execution options plus where the files go and how the HTML looks. */

@@ -11,7 +11,7 @@
  * Declare parameters with `let` and an explicit type (`let epochs: number = 3;`) to get checking.
  */
 import { randomBytes } from 'crypto';
-import { Cell, CodeCell, joinSource, Notebook, splitLines } from './nbformat';
+import { Cell, CodeCell, joinSource, Notebook, splitLines } from './document/nbformat';
 
 export type ParameterValue = number | boolean | string | null | unknown[] | Record<string, unknown>;
 

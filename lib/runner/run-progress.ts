@@ -4,7 +4,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import { RunnerEvent } from './executor';
-import { joinSource, Output } from './nbformat';
+import { joinSource, Output } from './document/nbformat';
 
 export interface ProgressOptions {
   /** Where progress and logged output go (default process.stderr). */

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Notebook } from '../../lib/runner/nbformat';
+import type { Notebook } from '../../lib/runner/document/nbformat';
 import { renderNotebookHtml } from '../../lib/runner/html';
 import { strongCnn } from '../../lib/model/architectures';
 import { digitPadHtml } from '../../lib/drawpad/node';

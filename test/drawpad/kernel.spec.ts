@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { renderNotebookHtml } from '../../lib/runner/html';
 import { executeNotebook } from '../../lib/runner/executor';
-import type { CodeCell, Notebook } from '../../lib/runner/nbformat';
+import type { CodeCell, Notebook } from '../../lib/runner/document/nbformat';
 import type { PadStrokesPrediction } from './oracles';
 import { chromiumUnavailable } from '../helpers/chromium';
 import { skipIf } from '../helpers/skip';

@@ -1,6 +1,6 @@
 /** The JS thread pool: shares work over shared memory, falls back without it, reports failures. */
 import * as assert from 'assert';
-import { defineRangeTask, jsPoolThreads, runRangeTask, setJsPoolThreads } from '../../lib/engine/js-pool';
+import { defineRangeTask, jsPoolThreads, runRangeTask, setJsPoolThreads } from '../../lib/engine/threads/js-pool';
 
 /** Marks each item with 1 + the thread that processed it, spinning `a.spinMs` per item. */
 function markThreadsTask(heap: ArrayBufferLike, a: { offset: number; spinMs: number }, begin: number, end: number, thread: number): void {

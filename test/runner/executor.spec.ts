@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
-import { CellExecutionError, CellTimeoutError, DeadKernelError, KernelStartupError } from '../../lib/runner/errors';
+import { CellExecutionError, CellTimeoutError, DeadKernelError, KernelStartupError } from '../../lib/runner/document/errors';
 import { executeNotebook, RunnerEvent } from '../../lib/runner/executor';
-import { CodeCell, Notebook } from '../../lib/runner/nbformat';
+import { CodeCell, Notebook } from '../../lib/runner/document/nbformat';
 import { Script, ScriptedKernel, scriptedStarter, steps } from './helpers/scripted-kernel';
 
 const code = (source: string, tags?: string[]): CodeCell => ({ cell_type: 'code', source, metadata: tags ? { tags } : {}, execution_count: null, outputs: [] });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { minimalHtml } from '../../lib/runner/files';
-import { Notebook } from '../../lib/runner/nbformat';
+import { Notebook } from '../../lib/runner/document/nbformat';
 
 describe('runner/files', () => {
   const nb: Notebook = {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { executeNotebook, ExecuteNotebookOptions, ExecutionResult } from '../../lib/runner/executor';
 import { liveKernelCount } from '../../lib/runner/kernel/process';
-import { CodeCell } from '../../lib/runner/nbformat';
+import { CodeCell } from '../../lib/runner/document/nbformat';
 import { normaliseNotebook } from './helpers/normalise';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'notebooks');

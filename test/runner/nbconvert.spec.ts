@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { executeNotebook } from '../../lib/runner/executor';
-import { Notebook } from '../../lib/runner/nbformat';
-import { serializeNotebook } from '../../lib/runner/notebook-io';
+import { Notebook } from '../../lib/runner/document/nbformat';
+import { serializeNotebook } from '../../lib/runner/document/io';
 import { normaliseForCrossCheck } from './helpers/normalise';
 
 const ROOT = path.resolve(__dirname, '..', '..');

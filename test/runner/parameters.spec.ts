@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { CodeCell, Notebook } from '../../lib/runner/nbformat';
+import { CodeCell, Notebook } from '../../lib/runner/document/nbformat';
 import { declaredNames, injectParameters, parseParameterPairs, parseParameterValue } from '../../lib/runner/parameters';
 
 const code = (source: string, tags?: string[]): CodeCell => ({ cell_type: 'code', source, metadata: tags ? { tags } : {}, execution_count: null, outputs: [] });

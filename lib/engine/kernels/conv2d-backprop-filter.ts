@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { defineRangeTask, runRangeTask } from '../js-pool';
+import { defineRangeTask, runRangeTask } from '../threads/js-pool';
 import { heapF32, heapOf, WasmBackendHandle, WasmKernelScope } from './wasm-scope';
 
 /**

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { defineRangeTask, runRangeTask } from '../js-pool';
+import { defineRangeTask, runRangeTask } from '../threads/js-pool';
 import { heapF32, heapOf, WasmBackendHandle } from './wasm-scope';
 
 /** The gradient of max pooling, as plain typed-array code (exported for the tests). */

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { defineRangeTask, jsPoolThreads, runRangeTask } from '../js-pool';
+import { defineRangeTask, jsPoolThreads, runRangeTask } from '../threads/js-pool';
 import { heapF32, heapOf, WasmBackendHandle, WasmKernelScope } from './wasm-scope';
 
 /** How many leading axes `axis` reduces, or -1 when it is not a leading prefix. */

@@ -1,6 +1,6 @@
 /** Cells to HTML: markdown, code (input + outputs, prompts, timing) and raw cells. */
-import type { Cell, CodeCell, RawCell } from '../nbformat';
-import { joinSource } from '../nbformat';
+import type { Cell, CodeCell, RawCell } from '../document/nbformat';
+import { joinSource } from '../document/nbformat';
 import { escapeHtml } from '../../common/html';
 import { formatDuration } from '../../common/format';
 import { highlightCode } from './highlight';

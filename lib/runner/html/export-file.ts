@@ -1,6 +1,6 @@
 /** Re-exporting a saved (already executed) notebook file to HTML, without a kernel. */
 import path from 'node:path';
-import { readNotebook, writeFileAtomic } from '../notebook-io';
+import { readNotebook, writeFileAtomic } from '../document/io';
 import { NotebookHtmlOptions, renderNotebookHtml } from './render';
 
 /**

@@ -1,5 +1,5 @@
 /** The page footer: run metadata (kernel, versions, parameters, timings) as readable tables. */
-import type { Notebook } from '../nbformat';
+import type { Notebook } from '../document/nbformat';
 import { escapeHtml } from '../../common/html';
 import { formatDuration, isDurationKey } from '../../common/format';
 

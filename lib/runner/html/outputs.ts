@@ -1,6 +1,6 @@
 /** Cell outputs to HTML: choosing one MIME type per bundle, then rendering it. */
-import type { ErrorOutput, MimeBundle, Output, StreamOutput } from '../nbformat';
-import { joinSource } from '../nbformat';
+import type { ErrorOutput, MimeBundle, Output, StreamOutput } from '../document/nbformat';
+import { joinSource } from '../document/nbformat';
 import { ansiToHtml } from './ansi';
 import { escapeHtml, jsonForScript } from '../../common/html';
 import { highlightCode } from './highlight';

@@ -3,7 +3,7 @@
  * script is inlined; nothing is loaded from the network), with math, highlighted code, ANSI
  * colours, images, interactive plotly charts, a table of contents and a run-metadata footer.
  */
-import type { Notebook } from '../nbformat';
+import type { Notebook } from '../document/nbformat';
 import { highlightCss, katexCss, classListsIn, packageVersion, plotlyScript } from './assets';
 import { CellOptions, renderCell } from './cells';
 import { escapeHtml } from '../../common/html';

@@ -5,7 +5,7 @@
  * drive it with scripted messages and no sockets or processes.
  */
 import { randomUUID } from 'crypto';
-import { OutputCollector } from '../output-collector';
+import { OutputCollector } from './output-collector';
 import { MessageTransport } from './transport';
 import { createMessage, JupyterMessage } from './wire';
 

@@ -3,7 +3,7 @@
  * no ename/evalue/traceback. This turns that text into an nbformat `error` output so readers, the
  * HTML export and exit codes see a real error.
  */
-import { ErrorOutput, joinSource, Output } from '../nbformat';
+import { ErrorOutput, joinSource, Output } from '../document/nbformat';
 
 const ERROR_LINE = /^(?:Uncaught )?((?:[A-Za-z_$][\w$]*)?(?:Error|Exception|Rejection))(?: \[[^\]]*\])?: ?(.*)$/;
 const DIAGNOSTIC_LINE = /^(\S+ )?\d+:\d+ - /;

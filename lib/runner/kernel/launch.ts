@@ -1,6 +1,6 @@
 /** Starting a kernel end to end: connection file, process, ZeroMQ transport, kernel_info. */
 import { promises as fs } from 'fs';
-import { KernelStartupError } from '../errors';
+import { KernelStartupError } from '../document/errors';
 import { KernelClient, KernelClientOptions } from './client';
 import { createConnectionInfo, writeConnectionFile } from './connection';
 import { KernelSpec, kernelArgv } from './kernelspec';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { Notebook, Output } from '../../../lib/runner/nbformat';
+import { Notebook, Output } from '../../../lib/runner/document/nbformat';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const join = (v: unknown) => (Array.isArray(v) ? v.join('') : String(v));

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { Cell } from '../../../lib/runner/nbformat';
+import type { Cell } from '../../../lib/runner/document/nbformat';
 import { cellDurationSeconds, CellOptions, renderCell } from '../../../lib/runner/html/cells';
 import { OutputContext } from '../../../lib/runner/html/outputs';
 import { HeadingSlugger } from '../../../lib/runner/html/toc';

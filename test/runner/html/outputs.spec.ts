@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { Output } from '../../../lib/runner/nbformat';
+import type { Output } from '../../../lib/runner/document/nbformat';
 import { coalesceStreams, OutputContext, pickMimeType, PLOTLY_MIME, renderMimeBundle, renderOutput } from '../../../lib/runner/html/outputs';
 import { HeadingSlugger } from '../../../lib/runner/html/toc';
 

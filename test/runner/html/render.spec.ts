@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { renderNotebookHtml } from '../../../lib/runner/html';
 import { plotlyScript } from '../../../lib/runner/html/assets';
-import type { Notebook } from '../../../lib/runner/nbformat';
+import type { Notebook } from '../../../lib/runner/document/nbformat';
 import { codeCell, display, markdownCell, notebook, SAMPLE_PLOTLY, sampleNotebook } from '../../fixtures/html/sample-notebook';
 
 /** The page without the contents of its script elements (JS and JSON are text, not loads). */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { classifyErrorLine, firstErrorLine, synthesiseErrorOutput } from '../../../lib/runner/kernel/kernel-errors';
-import { Output } from '../../../lib/runner/nbformat';
+import { Output } from '../../../lib/runner/document/nbformat';
 
 describe('runner/kernel-errors', () => {
   it('names type-check diagnostics, thrown errors and other text', () => {

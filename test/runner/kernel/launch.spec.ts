@@ -2,11 +2,11 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { executeNotebook } from '../../lib/runner/executor';
-import { KernelStartupError } from '../../lib/runner/errors';
-import { localTslabSpec, KernelSpec } from '../../lib/runner/kernel/kernelspec';
-import { launchKernel } from '../../lib/runner/kernel/launch';
-import { liveKernelCount } from '../../lib/runner/kernel/process';
+import { executeNotebook } from '../../../lib/runner/executor';
+import { KernelStartupError } from '../../../lib/runner/document/errors';
+import { localTslabSpec, KernelSpec } from '../../../lib/runner/kernel/kernelspec';
+import { launchKernel } from '../../../lib/runner/kernel/launch';
+import { liveKernelCount } from '../../../lib/runner/kernel/process';
 
 const fake = (argv: string[]): KernelSpec => ({ name: 'fake', display_name: 'Fake', language: '', argv, env: {}, interrupt_mode: 'signal', source: 'test' });
 

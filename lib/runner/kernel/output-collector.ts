@@ -3,8 +3,8 @@
  * (with wait) honoured, and update_display_data applied to every output carrying that display
  * id, in any cell. Pure: fed messages, no sockets.
  */
-import { DisplayDataOutput, ExecuteResultOutput, Output, splitLines, StreamOutput, joinSource } from './nbformat';
-import { JupyterMessage } from './kernel/wire';
+import { DisplayDataOutput, ExecuteResultOutput, Output, splitLines, StreamOutput, joinSource } from '../document/nbformat';
+import { JupyterMessage } from './wire';
 
 /** Outputs by display id, shared by all cells of one run so later cells can update earlier ones. */
 export class DisplayRegistry {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
-import { DisplayRegistry, OutputCollector } from '../../lib/runner/output-collector';
-import { scriptedClient, steps } from './helpers/scripted-kernel';
+import { DisplayRegistry, OutputCollector } from '../../../lib/runner/kernel/output-collector';
+import { scriptedClient, steps } from '../helpers/scripted-kernel';
 
 const collector = () => new OutputCollector(new DisplayRegistry());
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findKernelspec, kernelArgv, kernelspecSearchDirs } from '../../lib/runner/kernel/kernelspec';
+import { findKernelspec, kernelArgv, kernelspecSearchDirs } from '../../../lib/runner/kernel/kernelspec';
 
 describe('runner/kernel/kernelspec', () => {
   let dir: string;

@@ -2,8 +2,8 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { outputPaths } from '../../lib/runner/files';
-import { readNotebook, writeFileAtomic } from '../../lib/runner/notebook-io';
+import { outputPaths } from '../../../lib/runner/files';
+import { readNotebook, writeFileAtomic } from '../../../lib/runner/document/io';
 
 describe('runner/notebook-io', () => {
   let dir: string;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
-import { createMessage } from '../../lib/runner/kernel/wire';
-import { DisplayRegistry, OutputCollector } from '../../lib/runner/output-collector';
+import { createMessage } from '../../../lib/runner/kernel/wire';
+import { DisplayRegistry, OutputCollector } from '../../../lib/runner/kernel/output-collector';
 
 const msg = (type: string, content: Record<string, unknown>) => createMessage(type, content, 's');
 const stream = (name: string, text: string) => msg('stream', { name, text });

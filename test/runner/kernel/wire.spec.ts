@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { createHmac } from 'crypto';
-import { createMessage, decodeMessage, encodeMessage, signParts, WireError } from '../../lib/runner/kernel/wire';
+import { createMessage, decodeMessage, encodeMessage, signParts, WireError } from '../../../lib/runner/kernel/wire';
 
 const toBuffers = (frames: Array<string | Buffer>) => frames.map((f) => (typeof f === 'string' ? Buffer.from(f) : f));
 
