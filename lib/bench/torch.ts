@@ -5,30 +5,13 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { digitLabRoot } from '../common/paths';
 
 export const TORCH_PYTHON = '/usr/bin/python3';
 
-/** The project root (the folder with digit-lab's package.json), from this file's location. */
-export function projectRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'digit-lab') return dir;
-      } catch {
-        // not ours: keep walking up
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`cannot find the digit-lab package.json above ${__dirname}`);
-    dir = up;
-  }
-}
-
 /** Where the reference script lives: ../shared/bench/ next to the project. */
 export function torchScriptPath(): string {
-  return path.resolve(projectRoot(), '..', 'shared', 'bench', 'torch_seed_cnn.py');
+  return path.resolve(digitLabRoot(), '..', 'shared', 'bench', 'torch_seed_cnn.py');
 }
 
 /** Whether the torch reference can run here, and if not, why. */

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { spawn, spawnSync } from 'child_process';
 import * as path from 'path';
 import { action, CliError } from './common';
-import { digitLabRoot } from '../data/cache';
+import { digitLabRoot } from '../common/paths';
 
 
 /** Finds a Python that has Jupyter's client library, preferring the one on PATH. */

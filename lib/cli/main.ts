@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { digitLabRoot } from '../data/cache';
+import { digitLabRoot } from '../common/paths';
 import { register as registerData } from './data';
 import { register as registerTrain } from './train';
 import { register as registerPredict } from './predict';

@@ -8,9 +8,9 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Escapes text for use in element content or a quoted attribute value. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]);
+/** Escapes text (any value, as String() spells it) for element content or a quoted attribute value. */
+export function escapeHtml(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]);
 }
 
 /**

@@ -6,35 +6,12 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { digitLabRoot } from '../common/paths';
+
+export { digitLabRoot };
 
 /** Environment variable that overrides the data directory. */
 export const DATA_DIR_ENV = 'DIGIT_LAB_DATA_DIR';
-
-let cachedRoot: string | undefined;
-
-/**
- * The digit-lab package root: the nearest ancestor of this module with a package.json named
- * `digit-lab`. Works both from `lib/` (tests, tsx) and from the built `dist/lib/`.
- */
-export function digitLabRoot(): string {
-  if (cachedRoot) return cachedRoot;
-  let dir = __dirname;
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'digit-lab') return (cachedRoot = dir);
-      } catch {
-        // An unreadable package.json is not ours; keep walking up.
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  // Installed somewhere unusual: fall back to two levels above lib/data.
-  return (cachedRoot = path.resolve(__dirname, '..', '..'));
-}
 
 /** The data directory: the explicit option, else $DIGIT_LAB_DATA_DIR, else `<package>/data`. */
 export function resolveDataDir(dataDir?: string, env: NodeJS.ProcessEnv = process.env): string {

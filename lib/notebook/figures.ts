@@ -2,6 +2,7 @@
  * Plotly figure builders for the walkthrough: each returns a plain {data, layout} object with the
  * digit-lab look, ready for `showFigure` (or JSON.stringify into any plotly front end).
  */
+import { argmax } from '../common/arrays';
 import type { PlotlyAxis, PlotlyFigure, PlotlyLayout, PlotlyScatterTrace, PlotlyTrace } from './figure-types';
 import { VIZ_COLORS, VIZ_DEFAULT_SIZE, VIZ_FONT, VIZ_HEATMAP_SCALE, colorAt, isDarkColor } from './theme';
 
@@ -343,7 +344,7 @@ export function probabilityBarsFigure(probabilities: ArrayLike<number>, options:
   if (probs.length === 0) throw new Error('viz: probabilityBarsFigure needs at least one probability');
   checkFinite(probs, 'probabilities');
   const names = classNamesFor(probs.length, options.classNames);
-  const predicted = probs.indexOf(Math.max(...probs));
+  const predicted = argmax(probs);
   const wrong = options.trueLabel !== undefined && options.trueLabel !== predicted;
   const colors = probs.map((_, i) => {
     if (i === options.trueLabel) return VIZ_COLORS.test;

@@ -1,17 +1,8 @@
 /** Small HTML building blocks shared by the tables, galleries and chart fallbacks. */
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { escapeHtml } from '../common/html';
 
-/** Escapes text for use in HTML content and attribute values. */
-export function escapeHtml(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
+export { escapeHtml };
 
 /**
  * Builds a style attribute value from a map, skipping undefined entries. The result is escaped

@@ -2,6 +2,7 @@
  * One prediction on a picture of a digit, shown as a card: the photo or scan as it came, the
  * 28x28 input the model saw, and the class probabilities as a static bar chart, in one output.
  */
+import { argmax } from '../common/arrays';
 import { type DisplayOptions, displayBundle } from './display';
 import { probabilityBarsFigure } from './figures';
 import { escapeHtml, styleAttr } from './html';
@@ -54,7 +55,7 @@ export function predictionCardHtml(input: PredictionCardInput): string {
 /** Shows a prediction card (text front ends get the predicted digit and its probability). */
 export function showPrediction(input: PredictionCardInput, options: DisplayOptions = {}): void {
   const probs = Array.from(input.probabilities);
-  const best = probs.indexOf(Math.max(...probs));
+  const best = argmax(probs);
   const plain = `${input.title ? `${input.title}: ` : ''}predicted ${best} (${(probs[best] * 100).toFixed(1)}%)`;
   displayBundle({ 'text/html': predictionCardHtml(input), 'text/plain': plain }, options);
 }

@@ -36,7 +36,7 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   return header;
 }
 
-describe('image: decoding digit pictures from PNG and JPEG files', () => {
+describe('imaging/node: decoding digit pictures from PNG and JPEG files', () => {
   let dir = '';
   const drawOptions = {
     width: 120, height: 160, digit: '7', frame: { x: 20, y: 30, width: 60, height: 90 }, thickness: 10, seed: 1,

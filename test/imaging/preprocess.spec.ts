@@ -62,7 +62,7 @@ function assertMnistLike(pixels: Float32Array, what: string): void {
   for (const i of [0, 27, 28 * 27, 28 * 28 - 1]) assert.equal(pixels[i], 0, `${what}: corner pixel ${i} is not black`);
 }
 
-describe('image/preprocess: a digit picture -> 28x28 MNIST-style input', () => {
+describe('imaging/preprocess: a digit picture -> 28x28 MNIST-style input', () => {
   it('dark ink on light, uneven, noisy paper, off-centre: inverted, centred, fits 20x20', () => {
     for (const digit of ['7', '3', '0', '4']) {
       const result = preprocessDigit(drawn({ digit }));

@@ -17,7 +17,7 @@ import { cleanUpInOrder } from '../helpers/process';
 import { skipIf } from '../helpers/skip';
 import { type KernelSandbox, VIZ_KERNEL, createKernelSandbox, kernelTestUnavailable } from './kernel-harness';
 
-describe('viz outputs in classic Jupyter Notebook (Chromium) @slow', function () {
+describe('notebook: outputs in classic Jupyter Notebook (Chromium) @slow', function () {
   this.timeout(120_000);
   let sandbox: KernelSandbox | null = null;
   let server: NotebookServer | null = null;

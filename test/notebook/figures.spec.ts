@@ -9,7 +9,7 @@ import {
 } from '../../lib/notebook/figures';
 import type { PlotlyBarTrace, PlotlyHeatmapTrace, PlotlyScatterTrace } from '../../lib/notebook/figure-types';
 
-describe('viz figures', () => {
+describe('notebook: figures', () => {
   it('counts labels per class and rejects labels outside the classes', () => {
     assert.deepEqual(countLabels(new Uint8Array([0, 1, 1, 9]), 10), [1, 2, 0, 0, 0, 0, 0, 0, 0, 1]);
     assert.throws(() => countLabels([0, 10]), /label 10 at position 1 is not a class in 0\.\.9/);

@@ -23,7 +23,7 @@ function dataUrls(html: string): Buffer[] {
   return [...html.matchAll(/src="data:image\/png;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1], 'base64'));
 }
 
-describe('viz images', () => {
+describe('notebook: images', () => {
   it('encodes one digit at the given scale, pixel for pixel', () => {
     const png = decode(digitPng(dots(3), 2, { scale: 3 }));
     assert.equal(png.width, 84);

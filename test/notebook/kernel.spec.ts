@@ -12,7 +12,7 @@ function streams(outputs: CellOutput[]): string {
   return outputs.filter((o) => o.output_type === 'stream').map((o) => joinText(o.text)).join('');
 }
 
-describe('viz display in the real tslab kernel @slow', function () {
+describe('notebook: display in the real tslab kernel @slow', function () {
   this.timeout(180_000);
   let sandbox: KernelSandbox | null = null;
   let outputs: CellOutput[][] = [];

@@ -34,7 +34,7 @@ function sampleFigures() {
   };
 }
 
-describe('viz figures drawn by plotly.js and as SVG in Chromium @slow', function () {
+describe('notebook: figures drawn by plotly.js and as SVG in Chromium @slow', function () {
   this.timeout(60_000);
   let browser: Browser | undefined;
   let dir: string | undefined;

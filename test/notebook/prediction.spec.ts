@@ -6,7 +6,7 @@ function pngs(html: string): PNG[] {
   return [...html.matchAll(/src="data:image\/png;base64,([^"]+)"/g)].map((m) => PNG.sync.read(Buffer.from(m[1], 'base64')));
 }
 
-describe('viz prediction card', () => {
+describe('notebook: prediction card', () => {
   const pixels = new Float32Array(784);
   pixels[14 * 28 + 14] = 1;
   const probabilities = [0.01, 0.01, 0.01, 0.9, 0.01, 0.02, 0.01, 0.01, 0.01, 0.01];

@@ -5,7 +5,7 @@ function cells(html: string, tag: 'td' | 'th'): string[] {
   return [...html.matchAll(new RegExp(`<${tag}(?: [^>]*)?>(.*?)</${tag}>`, "g"))].map((m) => m[1]);
 }
 
-describe('viz tables', () => {
+describe('notebook: tables', () => {
   it('renders row objects: header from all keys, numbers right-aligned, text escaped', () => {
     const html = dataFrameHtml([{ digit: 0, count: 5923, note: '<b>x</b>' }, { digit: 1, count: 67420, extra: true }], { caption: 'counts & more' });
     assert.deepEqual(cells(html, 'th'), ['digit', 'count', 'note', 'extra']);

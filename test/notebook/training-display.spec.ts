@@ -19,7 +19,7 @@ function kernelEnv(): { environment: () => DisplayEnvironment; sent: Sent[] } {
   return { environment: () => env, sent };
 }
 
-describe('viz training progress', () => {
+describe('notebook: training progress', () => {
   it('draws one output and updates it in place through a run', () => {
     let clock = 0;
     const { environment, sent } = kernelEnv();

@@ -2,6 +2,7 @@
  * One pad brought to life: loads its model, wires drawing, clear and live recognition (at most
  * once per animation frame, so a fast stroke never queues up work).
  */
+import { argmax } from '../../common/arrays';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { attachPadDrawing, clearPadCanvas } from './draw';
 import type { PadConfig, PadState } from './payload-types';
@@ -46,7 +47,7 @@ export async function mountPad(host: HTMLElement, config: PadConfig): Promise<vo
       state.updates += 1;
       state.input = result ? Array.from(result.input) : null;
       state.probabilities = result ? Array.from(result.probabilities) : null;
-      state.digit = result ? state.probabilities!.indexOf(Math.max(...state.probabilities!)) : null;
+      state.digit = result ? argmax(state.probabilities!) : null;
       state.confidence = state.digit === null ? null : state.probabilities![state.digit];
       showPadRecognition(view, result);
       showPadStatus(view, 'ready', result ? 'Keep drawing, or clear to start again.' : 'Draw a digit in the box.');

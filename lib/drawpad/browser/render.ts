@@ -1,7 +1,8 @@
 /**
- * Showing a recognition in the pad's markup (made on the Node side, lib/viz/drawpad/markup.ts):
+ * Showing a recognition in the pad's markup (made on the Node side, lib/drawpad/node/markup.ts):
  * elements are found by their `data-dlp` role, so styling can change without touching this.
  */
+import { argmax } from '../../common/arrays';
 import { DIGIT_INPUT_SIZE } from '../../imaging/preprocess';
 import type { PadRecognition } from './recognise';
 
@@ -62,8 +63,7 @@ function drawPreview(canvas: HTMLCanvasElement, input: Float32Array | null): voi
 /** Shows a recognition, or the blank state when `result` is null. */
 export function showPadRecognition(view: PadView, result: PadRecognition | null): void {
   const probs = result?.probabilities ?? null;
-  let best = -1;
-  if (probs) for (let d = 0; d < probs.length; d++) if (best < 0 || probs[d] > probs[best]) best = d;
+  const best = probs ? argmax(probs) : -1;
   view.digit.textContent = best >= 0 ? String(best) : '\u2013';
   view.confidence.textContent = best >= 0 ? `${(100 * probs![best]).toFixed(1)}% sure` : 'draw a digit';
   view.root.dataset.dlpDigit = best >= 0 ? String(best) : '';

@@ -4,6 +4,7 @@
  * puts in place of the notice), the runtime (optional) and a boot script that hands the pad to the
  * runtime once both are in the page.
  */
+import { escapeHtml, jsonForScript } from '../../common/html';
 import { DIGIT_INPUT_SIZE } from '../../imaging/preprocess';
 import { PAD_CANVAS_SIZE, PAD_RUNTIME_QUEUE } from '../browser/constants';
 import type { PadConfig } from '../browser/payload-types';
@@ -19,16 +20,6 @@ export interface PadOutputParts {
   config: Omit<PadConfig, 'markup'>;
   /** The runtime's `<script>` element, or '' when another output provides it. */
   runtimeScript: string;
-}
-
-/** Escapes text for HTML content and attribute values. */
-export function escapePadText(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** JSON safe inside a `<script>` element (no "</script", no HTML comment openers). */
-export function jsonForPadScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /**
@@ -63,7 +54,7 @@ export function padCardHtml(title: string, caption: string): string {
     `<div class="dlp-tools"><button type="button" class="dlp-clear" data-dlp="clear">Clear</button><span class="dlp-hint">mouse, pen or finger</span></div>` +
     `</div>` +
     `<div class="dlp-side">` +
-    `<div><div class="dlp-title">${escapePadText(title)}</div><div class="dlp-caption">${escapePadText(caption)}</div></div>` +
+    `<div><div class="dlp-title">${escapeHtml(title)}</div><div class="dlp-caption">${escapeHtml(caption)}</div></div>` +
     `<div class="dlp-answer"><div class="dlp-digit" data-dlp="digit">\u2013</div><div><div class="dlp-conf" data-dlp="confidence">draw a digit</div>` +
     `<div class="dlp-sees">model input <canvas class="dlp-preview" data-dlp="preview" width="${DIGIT_INPUT_SIZE}" height="${DIGIT_INPUT_SIZE}"></canvas></div></div></div>` +
     `<div class="dlp-bars" role="list" aria-label="probability of each digit">${probabilityRows()}</div>` +
@@ -81,8 +72,8 @@ export function padOutputHtml(parts: PadOutputParts): string {
   const { id } = parts;
   const config: PadConfig = { ...parts.config, markup: padCardHtml(parts.title, parts.caption) };
   return (
-    `<div class="dlp-host" id="${escapePadText(id)}"><p class="dlp-notice"><strong>${escapePadText(parts.title)}</strong> \u2014 ${escapePadText(PAD_NOTICE)}</p></div>` +
-    `<script type="application/json" data-dlp-config="${escapePadText(id)}">${jsonForPadScript(config)}</script>` +
+    `<div class="dlp-host" id="${escapeHtml(id)}"><p class="dlp-notice"><strong>${escapeHtml(parts.title)}</strong> \u2014 ${escapeHtml(PAD_NOTICE)}</p></div>` +
+    `<script type="application/json" data-dlp-config="${escapeHtml(id)}">${jsonForScript(config)}</script>` +
     parts.runtimeScript +
     bootScript(id)
   );

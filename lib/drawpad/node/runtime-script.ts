@@ -5,32 +5,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { digitLabRoot } from '../../common/paths';
 import { PAD_RUNTIME_GLOBAL } from '../browser/constants';
 
 /** Where the build puts the runtime, relative to the package root. */
 export const PAD_RUNTIME_PATH = path.join('dist', 'browser', 'digit-pad-runtime.js');
 
-/** The package root: the nearest folder above this module with digit-lab's package.json. */
-function packageRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'digit-lab') return dir;
-      } catch {
-        // an unreadable package.json is not ours; keep looking
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`drawing pad: cannot find digit-lab's package root above ${__dirname}`);
-    dir = parent;
-  }
-}
-
 /** The runtime file's absolute path (the env variable DIGIT_LAB_PAD_RUNTIME overrides it). */
 export function padRuntimeFile(): string {
-  return process.env.DIGIT_LAB_PAD_RUNTIME || path.join(packageRoot(), PAD_RUNTIME_PATH);
+  return process.env.DIGIT_LAB_PAD_RUNTIME || path.join(digitLabRoot(), PAD_RUNTIME_PATH);
 }
 
 let cache: { file: string; mtimeMs: number; code: string } | null = null;
@@ -42,7 +25,7 @@ let cache: { file: string; mtimeMs: number; code: string } | null = null;
 function buildMissingRuntime(file: string): boolean {
   if (process.env.DIGIT_LAB_PAD_RUNTIME) return false;
   try {
-    const script = path.join(packageRoot(), 'scripts', 'bundle-browser.js');
+    const script = path.join(digitLabRoot(), 'scripts', 'bundle-browser.js');
     if (!fs.existsSync(script)) return false;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { bundleBrowserRuntimeSync } = require(script) as { bundleBrowserRuntimeSync(o: { outFile: string }): unknown };

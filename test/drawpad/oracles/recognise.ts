@@ -1,4 +1,5 @@
 /** Recognising pad drawings in Node: the page's pipeline (rasterise, preprocess, model) without a browser. */
+import { argmax } from '../../../lib/common/arrays';
 import * as tf from '@tensorflow/tfjs';
 import { preprocessDigit, DIGIT_INPUT_SIZE } from '../../../lib/imaging/preprocess';
 import type { PreprocessOptions } from '../../../lib/imaging/preprocess';
@@ -28,6 +29,6 @@ export function predictPadStrokes(
     const y = model.predict(tf.tensor4d(pixels, [1, DIGIT_INPUT_SIZE, DIGIT_INPUT_SIZE, 1])) as tf.Tensor;
     return Array.from(y.dataSync());
   });
-  const digit = probabilities.indexOf(Math.max(...probabilities));
+  const digit = argmax(probabilities);
   return { digit, confidence: probabilities[digit], probabilities, input: pixels };
 }

@@ -1,0 +1,32 @@
+/** Where digit-lab's own files are, whatever the working directory. */
+import * as fs from 'fs';
+import * as path from 'path';
+
+let cachedRoot: string | undefined;
+
+/**
+ * The digit-lab package root: the nearest ancestor of this module with a package.json named
+ * `digit-lab`. Works both from `lib/` (tests, tsx) and from the built `dist/lib/`, so a notebook
+ * started anywhere finds the same data cache, notebooks and browser runtime.
+ */
+export function digitLabRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  let dir = __dirname;
+  for (;;) {
+    if (isDigitLabPackage(path.join(dir, 'package.json'))) return (cachedRoot = dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  // Installed somewhere unusual: fall back to two levels above lib/common.
+  return (cachedRoot = path.resolve(__dirname, '..', '..'));
+}
+
+function isDigitLabPackage(file: string): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown }).name === 'digit-lab';
+  } catch {
+    // Missing or unreadable: not ours, keep walking up.
+    return false;
+  }
+}
