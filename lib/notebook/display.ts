@@ -1,21 +1,18 @@
 /**
  * Sending rich output from a tslab cell. tslab's public `display` sends one MIME type per output;
  * a plotly chart needs a bundle (plotly JSON + HTML fallback + plain text) in ONE output so every
- * front end picks what it can draw. tslab's kernel keeps the writer it uses for display data in
- * `tslab/dist/jupyter.js` (`lastWriteDisplayData(content, update)`); we use it when it is there,
+ * front end picks what it can draw. tslab's kernel has a private writer for display data (see
+ * ./tslab-private, the only module that touches tslab internals); we use it when it is there,
  * fall back to the public API with the single most useful MIME type when it is not, and print
  * plain text outside a kernel.
  */
 import { randomBytes } from 'crypto';
+import { type DisplayDataWriter, findTslabWriter, requireKernelTslab } from './tslab-private';
+
+export { type DisplayDataWriter, findTslabWriter, isInTslabKernel } from './tslab-private';
 
 /** MIME type -> data. Binary data (Uint8Array) is sent base64-encoded, JSON types as objects. */
 export type DisplayMimeBundle = Record<string, unknown>;
-
-/** tslab's internal writer: sends display_data, or update_display_data when `update` is true. */
-export type DisplayDataWriter = (
-  content: { data: DisplayMimeBundle; metadata: Record<string, unknown>; transient: { display_id?: string } },
-  update: boolean,
-) => void;
 
 /** The public tslab API shape we fall back to (one MIME type per call). */
 export interface PublicDisplayApi {
@@ -43,37 +40,11 @@ export interface DisplayOptions {
 /** Order in which a single MIME type is chosen when only one can be sent. */
 export const SINGLE_MIME_PREFERENCE = ['text/html', 'image/png', 'image/jpeg', 'image/svg+xml', 'text/markdown', 'text/latex', 'text/plain'];
 
-const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
-
-/**
- * Finds tslab's display writer of the running kernel. The kernel's copy of tslab may not be the
- * one `require('tslab')` would resolve from here (a global tslab, another checkout), so look in
- * the module cache for any loaded `tslab/dist/jupyter.js` that has a live writer.
- */
-export function findTslabWriter(cache: Record<string, { exports?: unknown } | undefined> = require.cache): DisplayDataWriter | null {
-  for (const [file, mod] of Object.entries(cache)) {
-    if (!JUPYTER_MODULE.test(file)) continue;
-    const writer = (mod?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
-    if (typeof writer === 'function') return writer as DisplayDataWriter;
-  }
-  return null;
-}
-
-/** True when this code runs inside a tslab kernel (tslab sets `globalThis.__tslab__`). */
-export function isInTslabKernel(): boolean {
-  return typeof (globalThis as { __tslab__?: unknown }).__tslab__ === 'object';
-}
-
-/**
- * The kernel's own public tslab API. `__tslab__.require` is the cell's require, which tslab hooks
- * so that 'tslab' is the kernel's copy (ours might resolve to another copy that is "Not ready").
- */
+/** The kernel's own public tslab API; null outside a kernel or when it cannot be loaded. */
 function kernelPublicApi(): PublicDisplayApi | null {
-  const hook = (globalThis as { __tslab__?: { require?: (id: string) => unknown } }).__tslab__;
-  if (!hook) return null;
   try {
-    const tslab = (typeof hook.require === 'function' ? hook.require('tslab') : require('tslab')) as { display?: PublicDisplayApi; newDisplay?: () => PublicDisplayApi };
-    if (!tslab.display || typeof tslab.display.raw !== 'function') return null;
+    const tslab = requireKernelTslab() as { display?: PublicDisplayApi; newDisplay?: () => PublicDisplayApi } | undefined;
+    if (!tslab?.display || typeof tslab.display.raw !== 'function') return null;
     const newDisplay = tslab.newDisplay;
     return { raw: tslab.display.raw.bind(tslab.display), newDisplay: typeof newDisplay === 'function' ? () => newDisplay() : undefined };
   } catch {
