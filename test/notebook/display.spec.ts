@@ -19,7 +19,7 @@ function bundleEnv(): { env: DisplayEnvironment; sent: Sent[]; printed: string[]
   return { env: { kind: 'bundle', writer: (content, update) => sent.push({ content, update }), print: (t) => printed.push(t) }, sent, printed };
 }
 
-describe('viz display', () => {
+describe('notebook: display', () => {
   it('finds tslab\'s live writer in the module cache, whatever copy of tslab the kernel uses', () => {
     const writer: DisplayDataWriter = () => undefined;
     assert.equal(findTslabWriter({ '/x/node_modules/tslab/dist/jupyter.js': { exports: { lastWriteDisplayData: null } } }), null, 'not ready yet');

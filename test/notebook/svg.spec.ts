@@ -16,7 +16,7 @@ function bars(svg: string): { x: number; y: number; w: number; h: number; fill: 
   }));
 }
 
-describe('viz svg fallback', () => {
+describe('notebook: svg fallback', () => {
   it('picks round tick steps covering the range', () => {
     const t = niceTicks(0, 6742, 5);
     assert.equal(t.step, 2000);
