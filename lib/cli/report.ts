@@ -9,6 +9,7 @@ import { addRunnerOptions, runNotebookFromCli } from './run';
 export const REPORT_NOTEBOOK = path.join('notebooks', 'Digit_Recognizer.ipynb');
 export const REPORT_DIR = 'reports';
 
+/** Registers `report` on the program: `run` with the walkthrough notebook and reports/ as defaults. */
 export function register(program: Command): void {
   const root = digitLabRoot();
   const cmd = program
@@ -16,6 +17,6 @@ export function register(program: Command): void {
     .description('run notebooks/Digit_Recognizer.ipynb on the tslab kernel and write reports/Digit_Recognizer.html and .ipynb (accepts every `run` option, e.g. -p epochs 3)')
     .option('--notebook <path>', 'the notebook to run', path.join(root, REPORT_NOTEBOOK));
   addRunnerOptions(cmd, { outputDir: path.join(root, REPORT_DIR), output: 'Digit_Recognizer' }).action(
-    action((opts: Record<string, any>) => runNotebookFromCli(opts.notebook, opts)),
+    action((opts: { notebook: string } & Record<string, unknown>) => runNotebookFromCli(opts.notebook, opts)),
   );
 }

@@ -1,44 +1,89 @@
 /** `digit-lab run NOTEBOOK` (also the `nbconvert-ts-runner` bin): options come from RUNNER_OPTIONS. */
 import { Command, Option } from 'commander';
-import { optionHelp, RUNNER_OPTIONS } from '../runner/options';
+import type * as Runner from '../runner';
+import type { RunNotebookOptions } from '../runner/files';
+import { optionHelp, RUNNER_OPTIONS, type RunnerOption, type RunnerOptionName } from '../runner/options';
 import { parseParameterPairs } from '../runner/parameters';
-import { createProgressReporter } from '../runner/run-progress';
-import { runNotebookToFiles, RunNotebookOptions } from '../runner/files';
 import { action, CliError } from './common';
 import { positiveSecondsParser } from './flags';
 
+/** The runner options a command may give its own defaults (as `report` does for the output place). */
+export type RunnerDefaultOverrides = Partial<Pick<RunNotebookOptions, RunnerOptionName>>;
+
+/** True for flags like --no-input, whose option is true when the flag is given. */
+function isNegated(spec: RunnerOption): boolean {
+  return spec.flags.startsWith('--no-');
+}
+
+/** The key under which commander stores the option's value (e.g. `input` for --no-input). */
+function attributeName(spec: RunnerOption): string {
+  return new Option(spec.flags).attributeName();
+}
+
+/** The strings of a variadic option's value (repeated -p NAME VALUE collects them all). */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+/**
+ * The runner, loaded only when a notebook is run: it pulls in ZeroMQ and the HTML exporter, which
+ * `--help` and the other subcommands do not need. `require`, not `import()`: under tsx's CommonJS
+ * hook (how the specs run the sources) `import()` goes to Node's ESM loader, which cannot resolve
+ * extensionless TypeScript paths.
+ */
+function loadRunner(): typeof Runner {
+  return require('../runner') as typeof Runner;
+}
+
 /** Maps parsed commander options to RunNotebookOptions (negated flags like --no-input included). */
-export function toRunOptions(opts: Record<string, any>): RunNotebookOptions {
-  const out: Record<string, unknown> = {};
+export function toRunOptions(opts: Record<string, unknown>): RunNotebookOptions {
+  const out: RunNotebookOptions = {};
   for (const spec of RUNNER_OPTIONS) {
-    const key = new Option(spec.flags).attributeName();
-    if (spec.flags.startsWith('--no-')) out[spec.name] = opts[key] === false;
-    else if (spec.type === 'pairs') out[spec.name] = parseParameterPairs(opts[key] ?? []);
-    else if (opts[key] !== undefined) out[spec.name] = opts[key];
+    const value = opts[attributeName(spec)];
+    switch (spec.type) {
+      case 'pairs':
+        out[spec.name] = parseParameterPairs(stringList(value));
+        break;
+      case 'boolean':
+        if (isNegated(spec)) out[spec.name] = value === false;
+        else if (typeof value === 'boolean') out[spec.name] = value;
+        break;
+      case 'number':
+        if (typeof value === 'number') out[spec.name] = value;
+        break;
+      case 'string':
+        if (typeof value === 'string') out[spec.name] = value;
+        break;
+    }
   }
-  return out as RunNotebookOptions;
+  return out;
+}
+
+/** The commander option for one runner option, with its parser and default. */
+function commanderOption(spec: RunnerOption, defaults: RunnerDefaultOverrides): Option {
+  const option = new Option(spec.flags, optionHelp(spec));
+  if (spec.type === 'number') option.argParser(positiveSecondsParser(spec.flags.split(' ')[0]));
+  const override = defaults[spec.name];
+  if (override !== undefined) option.default(override);
+  else if ('default' in spec && !isNegated(spec)) option.default(spec.default);
+  return option;
 }
 
 /** Declares every runner option on `cmd`; `defaults` overrides a default by option name (e.g. for `report`). */
-export function addRunnerOptions(cmd: Command, defaults: Record<string, string> = {}): Command {
-  for (const spec of RUNNER_OPTIONS) {
-    const option = new Option(spec.flags, optionHelp(spec));
-    if (spec.type === 'number') option.argParser(positiveSecondsParser(spec.flags.split(' ')[0]));
-    if (defaults[spec.name] !== undefined) option.default(defaults[spec.name]);
-    else if (spec.default !== undefined && !spec.flags.startsWith('--no-')) option.default(spec.default);
-    cmd.addOption(option);
-  }
+export function addRunnerOptions(cmd: Command, defaults: RunnerDefaultOverrides = {}): Command {
+  for (const spec of RUNNER_OPTIONS) cmd.addOption(commanderOption(spec, defaults));
   return cmd;
 }
 
 /** Runs `notebook` to NAME.ipynb + NAME.html with progress, as `run` and `report` do; throws CliError on failure. */
-export async function runNotebookFromCli(notebook: string, opts: Record<string, any>): Promise<void> {
+export async function runNotebookFromCli(notebook: string, opts: Record<string, unknown>): Promise<void> {
   let runOptions: RunNotebookOptions;
   try {
     runOptions = toRunOptions(opts);
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+  const { createProgressReporter, runNotebookToFiles } = loadRunner();
   const progress = createProgressReporter({ logOutput: runOptions.logOutput });
   const result = await runNotebookToFiles(notebook, {
     ...runOptions,
@@ -51,6 +96,7 @@ export async function runNotebookFromCli(notebook: string, opts: Record<string, 
   if (!result.ok) throw new CliError(result.reason ?? 'the run failed', signalled > 1 ? signalled : 1);
 }
 
+/** Registers `run` on the program. */
 export function register(program: Command): void {
   const cmd = program
     .command('run')

@@ -5,13 +5,15 @@
  */
 import * as path from 'path';
 import { CellContext, CellExecutionError, CellTimeoutError, DeadKernelError, KernelStartupError, NotebookRunError } from './document/errors';
+import { readNotebook } from './document/io';
+import { CodeCell, joinSource, Notebook, Output } from './document/nbformat';
+import { CellRunResult } from './kernel/client';
 import { firstErrorLine, synthesiseErrorOutput } from './kernel/kernel-errors';
 import { findKernelspec, KernelSpec, localTslabSpec } from './kernel/kernelspec';
 import { launchKernel, LaunchOptions, RunningKernel } from './kernel/launch';
-import { receivedSignal } from './kernel/process';
-import { CodeCell, joinSource, Notebook, Output } from './document/nbformat';
-import { readNotebook } from './document/io';
 import { DisplayRegistry, OutputCollector } from './kernel/output-collector';
+import { receivedSignal } from './kernel/process';
+import { RUNNER_DEFAULTS } from './options';
 import { injectParameters, ParameterValue } from './parameters';
 import { kernelVersions } from './versions';
 
@@ -38,7 +40,9 @@ export interface ExecuteNotebookOptions {
   timeout?: number;
   /** Whole-run time limit in seconds. */
   runTimeout?: number;
+  /** Seconds the kernel may take to start (default in RUNNER_OPTIONS). */
   startupTimeout?: number;
+  /** Seconds an interrupted cell gets before the kernel is killed (default in RUNNER_OPTIONS). */
   interruptGrace?: number;
   allowErrors?: boolean;
   /** Kernel name; default: the notebook's kernelspec, else 'tslab'. */
@@ -80,104 +84,31 @@ export interface ExecutionResult {
 /** Delay before the next request after a failed cell: tslab aborts requests for 200 ms after an error. */
 const AFTER_ERROR_DELAY_MS = 250;
 const MAX_ABORT_RETRIES = 3;
+const DEFAULT_KERNEL = 'tslab';
 
 const isTslabName = (name: string): name is 'tslab' | 'jslab' => name === 'tslab' || name === 'jslab';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hasTag = (cell: { metadata: { tags?: string[] } }, tag: string) => Array.isArray(cell.metadata.tags) && cell.metadata.tags.includes(tag);
 
-/**
- * Executes a notebook (object or path) on a kernel and returns the executed copy. Never throws for
- * cell failures (they are in the result); throws KernelStartupError when no kernel could start.
- */
-export async function executeNotebook(input: Notebook | string, options: ExecuteNotebookOptions = {}): Promise<ExecutionResult> {
-  const source = typeof input === 'string' ? await readNotebook(input) : input;
-  const nb: Notebook = injectParameters(structuredClone(source), options.parameters ?? {});
-  const cwd = path.resolve(options.cwd ?? (typeof input === 'string' ? path.dirname(input) : process.cwd()));
-  const kernelName = options.kernel ?? nb.metadata.kernelspec?.name ?? 'tslab';
-  const emit = options.onEvent ?? (() => {});
-  const started = new Date();
-  const runDeadline = options.runTimeout ? started.getTime() + options.runTimeout * 1000 : Infinity;
+/** What every cell of one run shares. */
+interface RunContext {
+  kernel: RunningKernel;
+  /** The kernelspec the kernel was started from (after any fallback). */
+  spec: KernelSpec;
+  options: ExecuteNotebookOptions;
+  /** Epoch milliseconds by which the whole run must end (Infinity: no limit). */
+  runDeadline: number;
+  /** Display ids of the whole run, so a later cell can update an earlier cell's output. */
+  displays: DisplayRegistry;
+  emit: (event: RunnerEvent) => void;
+}
 
-  let spec: KernelSpec;
-  try {
-    spec = findKernelspec(kernelName, options.kernelspecDirs);
-  } catch (err) {
-    throw new KernelStartupError((err as Error).message);
-  }
-  const start = options.startKernel ?? launchKernel;
-  const launchOptions = { cwd, startupTimeoutMs: (options.startupTimeout ?? 60) * 1000, interruptGraceMs: (options.interruptGrace ?? 5) * 1000 };
-  let kernel: RunningKernel;
-  emit({ type: 'kernel-starting', kernel: spec.name });
-  try {
-    kernel = await start(spec, launchOptions);
-  } catch (err) {
-    // `tslab install` registers the command "tslab", which is often not on PATH (a project-local
-    // install): use the project's tslab rather than fail.
-    const notFound = err instanceof KernelStartupError && /ENOENT/.test(err.message);
-    if (!notFound || !isTslabName(spec.name) || spec.source === 'local tslab') throw err;
-    spec = localTslabSpec(spec.name);
-    kernel = await start(spec, launchOptions);
-  }
-
-  const codeCells = nb.cells.map((c, i) => ({ c, i })).filter((x): x is { c: CodeCell; i: number } => x.c.cell_type === 'code');
-  const errors: NotebookRunError[] = [];
-  const displays = new DisplayRegistry();
-  let stopped = false;
-  emit({ type: 'start', total: codeCells.length, kernel: spec.name });
-  try {
-    for (const [ordinal, { c: cell, i }] of codeCells.entries()) {
-      const src = joinSource(cell.source);
-      const mark = (status: CellStatus, extra: Record<string, unknown> = {}) => {
-        cell.metadata[RUNNER_METADATA_KEY] = { status, ...extra };
-      };
-      if (hasTag(cell, 'skip-execution') || src.trim() === '') {
-        mark('skipped');
-        continue;
-      }
-      if (stopped) {
-        // Outputs from an earlier run would read as results of this one.
-        cell.outputs = [];
-        cell.execution_count = null;
-        mark('not-run');
-        continue;
-      }
-      emit({ type: 'cell-start', cellIndex: i, ordinal: ordinal + 1, total: codeCells.length, source: src });
-      const outcome = await runCell(kernel, cell, i, src, runDeadline, options, displays, emit);
-      emit({ type: 'cell-end', cellIndex: i, ordinal: ordinal + 1, total: codeCells.length, status: outcome.status, seconds: outcome.seconds });
-      if (outcome.error && !(outcome.status === 'error' && hasTag(cell, 'raises-exception'))) {
-        errors.push(outcome.error);
-        const canGoOn = options.allowErrors && !kernel.client.isDead && !outcome.killed && !(outcome.error instanceof CellTimeoutError && outcome.error.scope === 'run');
-        if (!canGoOn) stopped = true;
-        else await sleep(AFTER_ERROR_DELAY_MS);
-      } else if (outcome.status !== 'ok') {
-        await sleep(AFTER_ERROR_DELAY_MS);
-      }
-    }
-  } finally {
-    await kernel.close();
-  }
-  const ended = new Date();
-  const durationSeconds = (ended.getTime() - started.getTime()) / 1000;
-  const lang = kernel.info.language_info;
-  if (lang && typeof lang === 'object') nb.metadata.language_info = lang;
-  nb.metadata.kernelspec = { name: spec.name, display_name: spec.display_name, language: spec.language || lang?.name || '' };
-  const parameters = options.parameters ?? {};
-  const summary: RunSummary = {
-    kernel: { name: spec.name, source: spec.source, implementation: kernel.info.implementation ?? null, ...kernelVersions(spec, cwd) },
-    runner_node: process.version,
-    start_time: started.toISOString(),
-    end_time: ended.toISOString(),
-    duration: durationSeconds,
-    parameters,
-    status: errors.length ? 'failed' : 'ok',
-    reason: errors[0]?.reason ?? null,
-  };
-  const previous = nb.metadata[RUNNER_METADATA_KEY];
-  nb.metadata[RUNNER_METADATA_KEY] = { ...(previous && typeof previous === 'object' ? previous : {}), run: summary };
-  // The papermill key, so tools that read papermill's parameters find ours.
-  if (Object.keys(parameters).length) nb.metadata.papermill = { parameters };
-  emit({ type: 'end', ok: errors.length === 0, reason: errors[0]?.reason });
-  return { notebook: nb, ok: errors.length === 0, error: errors[0], errors, durationSeconds, summary };
+/** One code cell to run, with the run it belongs to. */
+interface CellRun extends RunContext {
+  cell: CodeCell;
+  /** Index in notebook.cells. */
+  index: number;
+  source: string;
 }
 
 interface CellOutcome {
@@ -188,62 +119,210 @@ interface CellOutcome {
   killed?: boolean;
 }
 
-/** Runs one cell, retrying tslab's 'abort' replies, and records outputs, timing and status. */
-async function runCell(
-  kernel: RunningKernel,
-  cell: CodeCell,
-  index: number,
-  src: string,
-  runDeadline: number,
-  options: ExecuteNotebookOptions,
-  displays: DisplayRegistry,
-  emit: (e: RunnerEvent) => void,
-): Promise<CellOutcome> {
-  const cellLimitMs = options.timeout ? options.timeout * 1000 : Infinity;
-  const begin = Date.now();
-  let collector!: OutputCollector;
-  let result!: Awaited<ReturnType<typeof kernel.client.execute>>;
-  let timeoutMs = 0;
-  for (let attempt = 0; attempt <= MAX_ABORT_RETRIES; attempt++) {
-    if (attempt > 0) await sleep(AFTER_ERROR_DELAY_MS);
-    collector = new OutputCollector(displays, (output) => emit({ type: 'output', cellIndex: index, output }));
-    timeoutMs = Math.min(cellLimitMs, runDeadline - Date.now());
-    result = await kernel.client.execute(src, { timeoutMs, collector });
-    if (result.status !== 'abort') break;
+/**
+ * Executes a notebook (object or path) on a kernel and returns the executed copy. Never throws for
+ * cell failures (they are in the result); throws KernelStartupError when no kernel could start.
+ */
+export async function executeNotebook(input: Notebook | string, options: ExecuteNotebookOptions = {}): Promise<ExecutionResult> {
+  const source = typeof input === 'string' ? await readNotebook(input) : input;
+  const nb: Notebook = injectParameters(structuredClone(source), options.parameters ?? {});
+  const cwd = path.resolve(options.cwd ?? (typeof input === 'string' ? path.dirname(input) : process.cwd()));
+  const emit = options.onEvent ?? (() => {});
+  const started = new Date();
+  // Kernel start-up counts against the run's time limit.
+  const runDeadline = options.runTimeout ? started.getTime() + options.runTimeout * 1000 : Infinity;
+  const kernelName = options.kernel ?? nb.metadata.kernelspec?.name ?? DEFAULT_KERNEL;
+  const { kernel, spec } = await startKernel(kernelName, cwd, options, emit);
+  let errors: NotebookRunError[];
+  try {
+    errors = await runCells(nb, { kernel, spec, options, runDeadline, displays: new DisplayRegistry(), emit });
+  } finally {
+    await kernel.close();
   }
+  const parameters = options.parameters ?? {};
+  const summary = recordRun(nb, { kernel, spec, cwd, started, ended: new Date(), parameters, errors });
+  emit({ type: 'end', ok: errors.length === 0, reason: errors[0]?.reason });
+  return { notebook: nb, ok: errors.length === 0, error: errors[0], errors, durationSeconds: summary.duration, summary };
+}
+
+/** The kernelspec named `name`; a missing one is a start-up failure of the run. */
+function findSpecOrFail(name: string, dirs: string[] | undefined): KernelSpec {
+  try {
+    return findKernelspec(name, dirs);
+  } catch (err) {
+    throw new KernelStartupError((err as Error).message);
+  }
+}
+
+/** Starts the named kernel and waits until it is ready; returns it with the spec actually used. */
+async function startKernel(
+  name: string,
+  cwd: string,
+  options: ExecuteNotebookOptions,
+  emit: (event: RunnerEvent) => void,
+): Promise<{ kernel: RunningKernel; spec: KernelSpec }> {
+  const spec = findSpecOrFail(name, options.kernelspecDirs);
+  const start = options.startKernel ?? launchKernel;
+  const launchOptions: LaunchOptions = {
+    cwd,
+    startupTimeoutMs: (options.startupTimeout ?? RUNNER_DEFAULTS.startupTimeout) * 1000,
+    interruptGraceMs: (options.interruptGrace ?? RUNNER_DEFAULTS.interruptGrace) * 1000,
+  };
+  emit({ type: 'kernel-starting', kernel: spec.name });
+  try {
+    return { kernel: await start(spec, launchOptions), spec };
+  } catch (err) {
+    // `tslab install` registers the command "tslab", which is often not on PATH (a project-local
+    // install): use the project's tslab rather than fail.
+    const notFound = err instanceof KernelStartupError && /ENOENT/.test(err.message);
+    if (!notFound || !isTslabName(spec.name) || spec.source === 'local tslab') throw err;
+    const local = localTslabSpec(spec.name);
+    return { kernel: await start(local, launchOptions), spec: local };
+  }
+}
+
+/** Runs the code cells in order, marking each; returns the failures that count against the run. */
+async function runCells(nb: Notebook, run: RunContext): Promise<NotebookRunError[]> {
+  const codeCells = nb.cells.flatMap((cell, index) => (cell.cell_type === 'code' ? [{ cell, index }] : []));
+  const errors: NotebookRunError[] = [];
+  let stopped = false;
+  run.emit({ type: 'start', total: codeCells.length, kernel: run.spec.name });
+  for (const [ordinal, { cell, index }] of codeCells.entries()) {
+    const source = joinSource(cell.source);
+    if (hasTag(cell, 'skip-execution') || source.trim() === '') {
+      markCell(cell, 'skipped');
+      continue;
+    }
+    if (stopped) {
+      markNotRun(cell);
+      continue;
+    }
+    const position = { cellIndex: index, ordinal: ordinal + 1, total: codeCells.length };
+    run.emit({ type: 'cell-start', ...position, source });
+    const outcome = await runCell({ ...run, cell, index, source });
+    run.emit({ type: 'cell-end', ...position, status: outcome.status, seconds: outcome.seconds });
+    const failure = hasTag(cell, 'raises-exception') && outcome.status === 'error' ? undefined : outcome.error;
+    if (failure) errors.push(failure);
+    if (failure && !canContinueAfter(failure, outcome, run)) stopped = true;
+    else if (outcome.status !== 'ok') await sleep(AFTER_ERROR_DELAY_MS);
+  }
+  return errors;
+}
+
+function markCell(cell: CodeCell, status: CellStatus): void {
+  cell.metadata[RUNNER_METADATA_KEY] = { status };
+}
+
+/** Marks a cell after the run stopped; its outputs from an earlier run would read as results of this one. */
+function markNotRun(cell: CodeCell): void {
+  cell.outputs = [];
+  cell.execution_count = null;
+  markCell(cell, 'not-run');
+}
+
+/** Whether the run goes on after a failed cell: only with allowErrors, and a kernel and time left. */
+function canContinueAfter(failure: NotebookRunError, outcome: CellOutcome, run: RunContext): boolean {
+  const runTimedOut = failure instanceof CellTimeoutError && failure.scope === 'run';
+  return !!run.options.allowErrors && !run.kernel.client.isDead && !outcome.killed && !runTimedOut;
+}
+
+/** Runs one cell and records its outputs, timing and status in the cell. */
+async function runCell(ctx: CellRun): Promise<CellOutcome> {
+  const begin = Date.now();
+  const { collector, result } = await executeRetryingAborts(ctx);
   const end = Date.now();
   const seconds = (end - begin) / 1000;
+  const { cell } = ctx;
   cell.outputs = collector.outputs;
   cell.execution_count = result.executionCount;
   cell.metadata.execution = result.timing;
-  const ctx: CellContext = { cellIndex: index, source: src, outputs: cell.outputs };
-  const meta = (status: CellStatus) => {
-    cell.metadata[RUNNER_METADATA_KEY] = { status, start_time: new Date(begin).toISOString(), end_time: new Date(end).toISOString(), duration: seconds };
-  };
+  const outcome = judgeCell(ctx, result, seconds, begin);
+  cell.metadata[RUNNER_METADATA_KEY] = { status: outcome.status, start_time: new Date(begin).toISOString(), end_time: new Date(end).toISOString(), duration: seconds };
+  return outcome;
+}
+
+/** The cell's own time limit in milliseconds (Infinity: none). */
+function cellLimitMs(options: ExecuteNotebookOptions): number {
+  return options.timeout ? options.timeout * 1000 : Infinity;
+}
+
+/** Executes the cell's source, sending it again while tslab answers 'abort' (it does just after an error). */
+async function executeRetryingAborts(ctx: CellRun): Promise<{ collector: OutputCollector; result: CellRunResult }> {
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0) await sleep(AFTER_ERROR_DELAY_MS);
+    const collector = new OutputCollector(ctx.displays, (output) => ctx.emit({ type: 'output', cellIndex: ctx.index, output }));
+    const timeoutMs = Math.min(cellLimitMs(ctx.options), ctx.runDeadline - Date.now());
+    const result = await ctx.kernel.client.execute(ctx.source, { timeoutMs, collector });
+    if (result.status !== 'abort' || attempt === MAX_ABORT_RETRIES) return { collector, result };
+  }
+}
+
+/** Turns the kernel's answer into the cell's status and error, adding the error output the cell shows. */
+function judgeCell(ctx: CellRun, result: CellRunResult, seconds: number, begin: number): CellOutcome {
+  const where: CellContext = { cellIndex: ctx.index, source: ctx.source, outputs: ctx.cell.outputs };
   switch (result.status) {
     case 'ok':
-      meta('ok');
       return { status: 'ok', seconds };
     case 'error':
     case 'abort': {
-      const err = synthesiseErrorOutput(cell.outputs, result.reply ?? {});
-      meta('error');
-      return { status: 'error', seconds, error: new CellExecutionError(ctx, err.ename, err.evalue, firstErrorLine(err)) };
+      const err = synthesiseErrorOutput(ctx.cell.outputs, result.reply ?? {});
+      return { status: 'error', seconds, error: new CellExecutionError(where, err.ename, err.evalue, firstErrorLine(err)) };
     }
     case 'timeout': {
-      const scope = cellLimitMs <= runDeadline - begin ? 'cell' : 'run';
-      const limit = scope === 'cell' ? options.timeout! : options.runTimeout!;
+      const { scope, limit } = timeLimitHit(ctx, begin);
       const how = result.killed ? 'the kernel did not respond to the interrupt and was killed' : 'interrupted';
-      synthesiseErrorOutput(cell.outputs, { ename: 'CellTimeoutError', evalue: `${scope === 'run' ? 'run' : 'cell'} timed out after ${limit} s (${how})` });
-      meta('timeout');
-      return { status: 'timeout', seconds, error: new CellTimeoutError(ctx, limit, scope), killed: result.killed };
+      synthesiseErrorOutput(ctx.cell.outputs, { ename: 'CellTimeoutError', evalue: `${scope} timed out after ${limit} s (${how})` });
+      return { status: 'timeout', seconds, error: new CellTimeoutError(where, limit, scope), killed: result.killed };
     }
     case 'dead': {
       const sig = receivedSignal();
-      const detail = sig ? `run stopped by ${sig}` : result.deathDetail ?? 'unknown cause';
-      cell.outputs.push({ output_type: 'error', ename: 'DeadKernelError', evalue: `the kernel died while running this cell (${detail})`, traceback: [] });
-      meta('dead');
-      return { status: 'dead', seconds, error: new DeadKernelError(ctx, detail) };
+      const detail = sig ? `run stopped by ${sig}` : (result.deathDetail ?? 'unknown cause');
+      ctx.cell.outputs.push({ output_type: 'error', ename: 'DeadKernelError', evalue: `the kernel died while running this cell (${detail})`, traceback: [] });
+      return { status: 'dead', seconds, error: new DeadKernelError(where, detail) };
     }
   }
+}
+
+/** Which limit a cell that started at `begin` and timed out ran into: its own or the run's, in seconds. */
+function timeLimitHit(ctx: CellRun, begin: number): { scope: 'cell' | 'run'; limit: number } {
+  const scope = cellLimitMs(ctx.options) <= ctx.runDeadline - begin ? 'cell' : 'run';
+  return { scope, limit: scope === 'cell' ? ctx.options.timeout! : ctx.options.runTimeout! };
+}
+
+/** What recordRun needs to know about a finished run. */
+interface FinishedRun {
+  kernel: RunningKernel;
+  spec: KernelSpec;
+  cwd: string;
+  started: Date;
+  ended: Date;
+  parameters: Record<string, ParameterValue>;
+  errors: NotebookRunError[];
+}
+
+/** Writes the kernel's language, its kernelspec and the run summary into the notebook's metadata. */
+function recordRun(nb: Notebook, run: FinishedRun): RunSummary {
+  const lang = run.kernel.info.language_info;
+  if (lang && typeof lang === 'object') nb.metadata.language_info = lang;
+  nb.metadata.kernelspec = { name: run.spec.name, display_name: run.spec.display_name, language: run.spec.language || lang?.name || '' };
+  const summary = summariseRun(run);
+  const previous = nb.metadata[RUNNER_METADATA_KEY];
+  nb.metadata[RUNNER_METADATA_KEY] = { ...(previous && typeof previous === 'object' ? previous : {}), run: summary };
+  // The papermill key, so tools that read papermill's parameters find ours.
+  if (Object.keys(run.parameters).length) nb.metadata.papermill = { parameters: run.parameters };
+  return summary;
+}
+
+function summariseRun(run: FinishedRun): RunSummary {
+  const { kernel, spec, errors } = run;
+  return {
+    kernel: { name: spec.name, source: spec.source, implementation: kernel.info.implementation ?? null, ...kernelVersions(spec, run.cwd) },
+    runner_node: process.version,
+    start_time: run.started.toISOString(),
+    end_time: run.ended.toISOString(),
+    duration: (run.ended.getTime() - run.started.getTime()) / 1000,
+    parameters: run.parameters,
+    status: errors.length ? 'failed' : 'ok',
+    reason: errors[0]?.reason ?? null,
+  };
 }

@@ -3,10 +3,11 @@
  * the run fails (they then show where it failed), so an earlier good report is only ever replaced
  * whole.
  */
+import { escapeHtml } from '../common/html';
 import * as path from 'path';
 import { KernelStartupError, NotebookRunError } from './document/errors';
 import { executeNotebook, ExecuteNotebookOptions, ExecutionResult, RUNNER_METADATA_KEY } from './executor';
-import { Notebook } from './document/nbformat';
+import { joinSource, Notebook } from './document/nbformat';
 import { readNotebook, serializeNotebook, writeFileAtomic } from './document/io';
 import { renderNotebookHtml } from './html';
 
@@ -36,20 +37,19 @@ export interface RunFilesResult {
   error?: NotebookRunError;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A plain page used only when the real exporter fails, so a run still leaves a readable record. */
 export function minimalHtml(nb: Notebook, title: string, noInput = false): string {
   const parts: string[] = [];
   for (const cell of nb.cells) {
-    const src = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+    const src = joinSource(cell.source);
     if (cell.cell_type !== 'code') {
       parts.push(`<pre class="${cell.cell_type}">${escapeHtml(src)}</pre>`);
       continue;
     }
     if (!noInput) parts.push(`<pre class="input">${escapeHtml(src)}</pre>`);
     for (const out of cell.outputs) {
-      if (out.output_type === 'stream') parts.push(`<pre class="${out.name}">${escapeHtml(Array.isArray(out.text) ? out.text.join('') : out.text)}</pre>`);
+      if (out.output_type === 'stream') parts.push(`<pre class="${out.name}">${escapeHtml(joinSource(out.text))}</pre>`);
       else if (out.output_type === 'error') parts.push(`<pre class="error">${escapeHtml([`${out.ename}: ${out.evalue}`, ...out.traceback].join('\n'))}</pre>`);
       else {
         const text = out.data['text/plain'];

@@ -24,9 +24,9 @@ describe('runner/files', () => {
 
   it('the fallback page escapes text and shows outputs and errors', () => {
     const html = minimalHtml(nb, 'T & U');
-    assert.match(html, /<title>T &#38; U<\/title>/);
-    assert.match(html, /# &#60;Title&#62;/);
-    assert.match(html, /a &#60; b/);
+    assert.match(html, /<title>T &amp; U<\/title>/);
+    assert.match(html, /# &lt;Title&gt;/);
+    assert.match(html, /a &lt; b/);
     assert.match(html, /Error: boom/);
     assert.match(html, /secret\(\)/);
   });

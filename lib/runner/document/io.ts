@@ -7,7 +7,7 @@ import { Notebook } from './nbformat';
 export function validateNotebook(value: unknown, where: string): Notebook {
   const nb = value as Notebook;
   if (!nb || typeof nb !== 'object') throw new Error(`${where}: not a notebook (expected a JSON object)`);
-  if (nb.nbformat !== 4) throw new Error(`${where}: nbformat ${String((nb as any).nbformat)} is not supported (need 4)`);
+  if (nb.nbformat !== 4) throw new Error(`${where}: nbformat ${String((value as { nbformat?: unknown }).nbformat)} is not supported (need 4)`);
   if (!Array.isArray(nb.cells)) throw new Error(`${where}: "cells" must be a list`);
   nb.cells.forEach((cell, i) => {
     if (!cell || !['code', 'markdown', 'raw'].includes(cell.cell_type)) throw new Error(`${where}: cell ${i + 1} has no valid cell_type`);

@@ -82,9 +82,36 @@ export function renderNotebookHtml(nb: Notebook, options: NotebookHtmlOptions = 
     showPrompts: options.showPrompts ?? true,
     language: codeLanguage(nb),
   };
+  const { lead, cells } = renderCells(nb, cellOptions, ctx);
+
+  const firstH1 = headings.find((h) => h.level === 1)?.text;
+  const metadataTitle = typeof nb.metadata?.['title'] === 'string' ? (nb.metadata['title'] as string) : undefined;
+  const title = firstH1 || options.title || metadataTitle || 'Notebook';
+  const katex = katexCss(classListsIn(lead + cells));
+
+  return renderPage({
+    title,
+    showTitle: !firstH1,
+    banner: failureBanner(nb, options.footer),
+    // Ours last, so the page's layout rules win over the packages' defaults.
+    styles: [highlightCss(), katex.css, PAGE_CSS],
+    toc: renderToc(headings),
+    lead,
+    cells,
+    footer: renderFooter(nb, options.footer, madeWithLine(ctx.usesPlotly)),
+    scripts: ctx.usesPlotly ? [plotlyScript(), PLOTLY_BOOTSTRAP] : [],
+    bodyClass: options.noInput ? 'notebook-page no-input' : 'notebook-page',
+  });
+}
+
+/**
+ * Renders every cell (collecting headings into `ctx`), split into the page's lead and the rest.
+ * The opening markdown cells up to the one with the first H1 form the lead, shown above the table
+ * of contents (in a single-column or printed page the title comes first).
+ */
+function renderCells(nb: Notebook, cellOptions: CellOptions, ctx: OutputContext): { lead: string; cells: string } {
+  const headings = ctx.markdown.headings ?? [];
   const rendered: string[] = [];
-  // The opening markdown cells up to the one with the first H1 form the page's lead, shown above
-  // the table of contents (in a single-column or printed page the title comes first).
   let leadEnd = -1;
   let leading = true;
   nb.cells.forEach((cell, index) => {
@@ -98,29 +125,15 @@ export function renderNotebookHtml(nb: Notebook, options: NotebookHtmlOptions = 
       leading = false;
     }
   });
-  const lead = rendered.slice(0, Math.max(leadEnd, 0)).join('\n');
-  const cells = rendered.slice(Math.max(leadEnd, 0)).join('\n');
+  return {
+    lead: rendered.slice(0, Math.max(leadEnd, 0)).join('\n'),
+    cells: rendered.slice(Math.max(leadEnd, 0)).join('\n'),
+  };
+}
 
-  const firstH1 = headings.find((h) => h.level === 1)?.text;
-  const metadataTitle = typeof nb.metadata?.['title'] === 'string' ? (nb.metadata['title'] as string) : undefined;
-  const title = firstH1 || options.title || metadataTitle || 'Notebook';
-
-  const katex = katexCss(classListsIn(lead + cells));
+/** The footer's credit line: the packages whose code is inlined in the page, with their versions. */
+function madeWithLine(usesPlotly: boolean): string {
   const libraries = [`markdown-it ${packageVersion('markdown-it')}`, `KaTeX ${packageVersion('katex')}`, `highlight.js ${packageVersion('highlight.js')}`];
-  if (ctx.usesPlotly) libraries.push(`plotly.js ${packageVersion('plotly.js-dist-min')}`);
-  const madeWith = `Exported by digit-lab (${libraries.join(', ')}); self-contained, works offline.`;
-
-  return renderPage({
-    title,
-    showTitle: !firstH1,
-    banner: failureBanner(nb, options.footer),
-    // Ours last, so the page's layout rules win over the packages' defaults.
-    styles: [highlightCss(), katex.css, PAGE_CSS],
-    toc: renderToc(headings),
-    lead,
-    cells,
-    footer: renderFooter(nb, options.footer, madeWith),
-    scripts: ctx.usesPlotly ? [plotlyScript(), PLOTLY_BOOTSTRAP] : [],
-    bodyClass: options.noInput ? 'notebook-page no-input' : 'notebook-page',
-  });
+  if (usesPlotly) libraries.push(`plotly.js ${packageVersion('plotly.js-dist-min')}`);
+  return `Exported by digit-lab (${libraries.join(', ')}); self-contained, works offline.`;
 }

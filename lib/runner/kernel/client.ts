@@ -5,9 +5,12 @@
  * drive it with scripted messages and no sockets or processes.
  */
 import { randomUUID } from 'crypto';
+import { CellExecution, CellRunResult } from './cell-execution';
 import { OutputCollector } from './output-collector';
 import { MessageTransport } from './transport';
 import { createMessage, JupyterMessage } from './wire';
+
+export type { CellRunResult, ExecuteReplyContent } from './cell-execution';
 
 /** What the client needs to know and do about the kernel's process. */
 export interface KernelLifecycle {
@@ -25,29 +28,21 @@ export interface ExecuteOptions {
   collector: OutputCollector;
 }
 
-/** How one execute_request ended. */
-export interface CellRunResult {
-  status: 'ok' | 'error' | 'abort' | 'timeout' | 'dead';
-  reply?: Record<string, any>;
-  executionCount: number | null;
-  /** nbclient-style timestamps (ISO 8601) keyed like `iopub.status.busy`. */
-  timing: Record<string, string>;
-  /** True when the kernel had to be killed (timeout without response to the interrupt). */
-  killed: boolean;
-  /** How the kernel ended, when status is 'dead'. */
-  deathDetail?: string;
-}
-
 export interface KernelClientOptions {
   interruptMode?: 'signal' | 'message';
-  /** How long to wait for iopub idle after execute_reply (outputs may lag the reply). */
+  /** How long to wait for iopub idle after execute_reply (outputs may lag the reply); default 4 s. */
   iopubTimeoutMs?: number;
-  /** How long an interrupted cell gets to finish before the kernel is killed. */
+  /** How long an interrupted cell gets to finish before the kernel is killed; default 5 s. */
   interruptGraceMs?: number;
 }
 
-/** How long to keep reading messages after the kernel process ended. */
-const DEATH_DRAIN_MS = 100;
+const DEFAULT_IOPUB_TIMEOUT_MS = 4000;
+const DEFAULT_INTERRUPT_GRACE_MS = 5000;
+
+/** The content of an execute_request: run and record it, no stdin, queued cells not aborted on error. */
+function executeRequestContent(code: string) {
+  return { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false };
+}
 
 /** A client for one kernel session. */
 export class KernelClient {
@@ -111,81 +106,29 @@ export class KernelClient {
 
   /** Runs `code`; resolves when the reply and the idle status arrived, on timeout, or on death. */
   execute(code: string, options: ExecuteOptions): Promise<CellRunResult> {
-    const iopubTimeoutMs = this.options.iopubTimeoutMs ?? 4000;
-    const graceMs = this.options.interruptGraceMs ?? 5000;
-    const msg = createMessage(
-      'execute_request',
-      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false },
-      this.session,
-    );
-    const id = msg.header.msg_id;
-    const timing: Record<string, string> = {};
-    return new Promise<CellRunResult>((resolve) => {
-      let reply: Record<string, any> | undefined;
-      let idle = false;
-      let timedOut = false;
-      let killed = false;
-      const timers: NodeJS.Timeout[] = [];
-      const finish = (status: CellRunResult['status'], deathDetail?: string) => {
-        for (const t of timers) clearTimeout(t);
+    const request = createMessage('execute_request', executeRequestContent(code), this.session);
+    const id = request.header.msg_id;
+    const execution = new CellExecution(options.collector, {
+      iopubTimeoutMs: this.options.iopubTimeoutMs ?? DEFAULT_IOPUB_TIMEOUT_MS,
+      interruptGraceMs: this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
+      interrupt: () => void this.interrupt(),
+      kill: () => this.lifecycle.kill(),
+      onFinish: () => {
         this.handlers.delete(id);
         this.deathWaiters.delete(onDeath);
-        resolve({ status, reply, executionCount: typeof reply?.execution_count === 'number' ? reply.execution_count : null, timing, killed, deathDetail });
-      };
-      const settled = () => {
-        if (timedOut) return finish('timeout');
-        const s = reply?.status;
-        finish(s === 'ok' ? 'ok' : s === 'abort' || s === 'aborted' ? 'abort' : 'error');
-      };
-      // Outputs sent just before the process ended may still be in the socket: drain briefly.
-      const onDeath = (detail: string) => {
-        timers.push(setTimeout(() => finish(timedOut ? 'timeout' : 'dead', detail), DEATH_DRAIN_MS));
-      };
-      this.handlers.set(id, (m) => {
-        // Like nbclient: the kernel's own timestamp, so the times do not include our queueing.
-        const now = typeof m.header.date === 'string' && m.header.date ? m.header.date : new Date().toISOString();
-        if (m.channel === 'iopub') {
-          const t = m.header.msg_type;
-          if (t === 'status') {
-            const state = (m.content as any).execution_state;
-            if (state === 'busy') timing['iopub.status.busy'] = now;
-            if (state === 'idle') {
-              timing['iopub.status.idle'] = now;
-              idle = true;
-            }
-          } else if (t === 'execute_input') {
-            timing['iopub.execute_input'] = now;
-          } else {
-            options.collector.handle(m);
-          }
-        } else if (m.channel === 'shell' && m.header.msg_type === 'execute_reply') {
-          reply = m.content;
-          timing['shell.execute_reply'] = now;
-          const started = (m.metadata as any)?.started;
-          if (typeof started === 'string') timing['shell.execute_reply.started'] = started;
-          if (!idle) timers.push(setTimeout(settled, iopubTimeoutMs));
-        }
-        if (reply && idle) settled();
-      });
-      if (this.dead !== undefined) return onDeath(this.dead);
-      this.deathWaiters.add(onDeath);
-      if (Number.isFinite(options.timeoutMs)) {
-        timers.push(
-          setTimeout(() => {
-            if (reply) return; // Only waiting for idle: not a timeout of the cell.
-            timedOut = true;
-            void this.interrupt();
-            timers.push(
-              setTimeout(() => {
-                killed = true;
-                this.lifecycle.kill();
-              }, graceMs),
-            );
-          }, Math.max(0, options.timeoutMs)),
-        );
-      }
-      this.transport.send('shell', msg).catch(() => {});
+      },
     });
+    const onDeath = (detail: string) => execution.kernelDied(detail);
+    this.handlers.set(id, (msg) => execution.handle(msg));
+    if (this.dead !== undefined) {
+      // A dead kernel answers nothing: report it without sending.
+      onDeath(this.dead);
+      return execution.result;
+    }
+    this.deathWaiters.add(onDeath);
+    execution.limitTime(options.timeoutMs);
+    this.transport.send('shell', request).catch(() => {});
+    return execution.result;
   }
 
   /** Interrupts the running cell the way the kernelspec asks (tslab: SIGINT). */

@@ -6,6 +6,23 @@
 import { DisplayDataOutput, ExecuteResultOutput, Output, splitLines, StreamOutput, joinSource } from '../document/nbformat';
 import { JupyterMessage } from './wire';
 
+/**
+ * The fields of iopub output messages (stream, display_data, execute_result, update_display_data,
+ * error, clear_output) that the collector reads. All optional: kernels differ in what they send.
+ */
+interface OutputContent {
+  name?: string;
+  text?: unknown;
+  data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  transient?: { display_id?: string };
+  execution_count?: number | null;
+  ename?: unknown;
+  evalue?: unknown;
+  traceback?: unknown[];
+  wait?: boolean;
+}
+
 /** Outputs by display id, shared by all cells of one run so later cells can update earlier ones. */
 export class DisplayRegistry {
   private readonly byId = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
@@ -43,7 +60,7 @@ export class OutputCollector {
 
   /** Applies one iopub message (messages of other types are ignored). */
   handle(msg: JupyterMessage): void {
-    const c = msg.content as any;
+    const c = msg.content as OutputContent;
     switch (msg.header.msg_type) {
       case 'stream':
         this.addStream(c.name === 'stderr' ? 'stderr' : 'stdout', String(c.text ?? ''));

@@ -66,17 +66,9 @@ export function connectZmq(info: ConnectionInfo, onBadMessage: (err: Error) => v
     async heartbeat(timeoutMs) {
       if (hbBusy || closed) return false;
       hbBusy = true;
-      // A fresh REQ socket per ping: a REQ that missed its reply is stuck, so never reuse it.
-      const hb = new zmq.Request({ linger: 0, receiveTimeout: timeoutMs, sendTimeout: timeoutMs });
       try {
-        hb.connect(url(info.hb_port));
-        await hb.send('ping');
-        const [reply] = await hb.receive();
-        return reply.toString() === 'ping';
-      } catch {
-        return false;
+        return await pingHeartbeat(url(info.hb_port), timeoutMs);
       } finally {
-        hb.close();
         hbBusy = false;
       }
     },
@@ -86,4 +78,20 @@ export function connectZmq(info: ConnectionInfo, onBadMessage: (err: Error) => v
       for (const s of [shell, control, stdin, iopub]) s.close();
     },
   };
+}
+
+/** Sends one heartbeat ping to `address`; true when it is echoed within `timeoutMs`. */
+async function pingHeartbeat(address: string, timeoutMs: number): Promise<boolean> {
+  // A fresh REQ socket per ping: a REQ that missed its reply is stuck, so never reuse it.
+  const hb = new zmq.Request({ linger: 0, receiveTimeout: timeoutMs, sendTimeout: timeoutMs });
+  try {
+    hb.connect(address);
+    await hb.send('ping');
+    const [reply] = await hb.receive();
+    return reply.toString() === 'ping';
+  } catch {
+    return false;
+  } finally {
+    hb.close();
+  }
 }
