@@ -1,23 +1,7 @@
 /** The JS thread pool: shares work over shared memory, falls back without it, reports failures. */
 import * as assert from 'assert';
-import { defineRangeTask, jsPoolThreads, runRangeTask, setJsPoolThreads } from '../../lib/engine/threads/js-pool';
-
-/** Marks each item with 1 + the thread that processed it, spinning `a.spinMs` per item. */
-function markThreadsTask(heap: ArrayBufferLike, a: { offset: number; spinMs: number }, begin: number, end: number, thread: number): void {
-  const marks = new Int32Array(heap, a.offset);
-  for (let i = begin; i < end; i++) {
-    const until = Date.now() + a.spinMs;
-    while (Date.now() < until) { /* busy: stands for real work */ }
-    if (marks[i] !== 0) marks[i] = -1; // processed twice
-    else marks[i] = thread + 1;
-  }
-}
-
-function failInWorkerTask(_heap: ArrayBufferLike, _a: unknown, _begin: number, _end: number, thread: number): void {
-  if (thread > 0) throw new Error(`boom in thread ${thread}`);
-  const until = Date.now() + 25;
-  while (Date.now() < until) { /* leave the worker time to start and claim a chunk */ }
-}
+import { jsPoolThreads, runRangeTask, setJsPoolThreads } from '../../lib/engine/threads/js-pool';
+import { poolTestTasks } from './fixtures/pool-tasks';
 
 describe('engine: JS thread pool', function () {
   this.timeout(30_000);
@@ -25,15 +9,13 @@ describe('engine: JS thread pool', function () {
 
   beforeEach(() => {
     before = jsPoolThreads();
-    defineRangeTask('test.markThreads', markThreadsTask);
-    defineRangeTask('test.failInWorker', failInWorkerTask);
   });
   afterEach(() => setJsPoolThreads(before));
 
   it('shares a job between 2 threads on shared memory, each item done exactly once', () => {
     setJsPoolThreads(2);
     const heap = new SharedArrayBuffer(4 * 100);
-    runRangeTask('test.markThreads', 100, { offset: 0, spinMs: 3 }, heap);
+    runRangeTask(poolTestTasks, 'test.markThreads', 100, { offset: 0, spinMs: 3 }, heap);
     const marks = Array.from(new Int32Array(heap));
     assert.ok(marks.every((m) => m === 1 || m === 2), `an item was skipped or done twice: ${marks}`);
     assert.ok(marks.includes(2), 'the worker thread did no work');
@@ -44,7 +26,7 @@ describe('engine: JS thread pool', function () {
     setJsPoolThreads(2);
     for (let job = 0; job < 300; job++) {
       const heap = new SharedArrayBuffer(4 * 16);
-      runRangeTask('test.markThreads', 16, { offset: 0, spinMs: 0 }, heap);
+      runRangeTask(poolTestTasks, 'test.markThreads', 16, { offset: 0, spinMs: 0 }, heap);
       const marks = Array.from(new Int32Array(heap));
       assert.ok(marks.every((m) => m === 1 || m === 2), `job ${job}: ${marks}`);
     }
@@ -53,16 +35,16 @@ describe('engine: JS thread pool', function () {
   it('keeps small jobs and unshared memory on the calling thread', () => {
     setJsPoolThreads(2);
     const shared = new SharedArrayBuffer(4 * 10);
-    runRangeTask('test.markThreads', 10, { offset: 0, spinMs: 0 }, shared, 8);
+    runRangeTask(poolTestTasks, 'test.markThreads', 10, { offset: 0, spinMs: 0 }, shared, 8);
     assert.ok(Array.from(new Int32Array(shared)).every((m) => m === 1));
     const plain = new ArrayBuffer(4 * 100);
-    runRangeTask('test.markThreads', 100, { offset: 0, spinMs: 0 }, plain);
+    runRangeTask(poolTestTasks, 'test.markThreads', 100, { offset: 0, spinMs: 0 }, plain);
     assert.ok(Array.from(new Int32Array(plain)).every((m) => m === 1));
   });
 
   it("reports a worker's error on the calling thread", () => {
     setJsPoolThreads(2);
-    assert.throws(() => runRangeTask('test.failInWorker', 200, {}, new SharedArrayBuffer(8)), /test\.failInWorker failed in a worker thread: Error: boom in thread 1/);
-    assert.throws(() => runRangeTask('no.such.task', 1, {}, new SharedArrayBuffer(8)), /unknown range task no\.such\.task/);
+    assert.throws(() => runRangeTask(poolTestTasks, 'test.failInWorker', 200, {}, new SharedArrayBuffer(8)), /test\.failInWorker failed in a worker thread: Error: boom in thread 1/);
+    assert.throws(() => runRangeTask(poolTestTasks, 'no.such.task' as never, 1, {}, new SharedArrayBuffer(8)), /unknown range task no\.such\.task/);
   });
 });

@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { defineRangeTask, jsPoolThreads, runRangeTask } from '../threads/js-pool';
+import { jsPoolThreads, runRangeTask } from '../threads/js-pool';
+import { kernelTasks } from './range-tasks';
 import { heapF32, heapOf, WasmBackendHandle, WasmKernelScope } from './wasm-scope';
 
 /** How many leading axes `axis` reduces, or -1 when it is not a leading prefix. */
@@ -16,31 +17,6 @@ export function leadingReduction(axis: number | number[], rank: number): number 
   const axes = [...new Set(tf.util.parseAxisParam(axis, new Array(rank).fill(1)))].sort((a, b) => a - b);
   return axes.every((a, i) => a === i) ? axes.length : -1;
 }
-
-/** Range task: for row blocks [b0, b1) of x, partials[block][c] = sum of x[r][c] over the block's rows. */
-export function sumRowsTask(
-  heap: ArrayBufferLike, a: { x: number; partials: number; rows: number; cols: number; blocks: number }, b0: number, b1: number,
-): void {
-  const cols = a.cols;
-  if (cols === 0) return;
-  const acc = new Float64Array(cols);
-  for (let blk = b0; blk < b1; blk++) {
-    const r0 = Math.round((a.rows * blk) / a.blocks);
-    const r1 = Math.round((a.rows * (blk + 1)) / a.blocks);
-    const x = new Float32Array(heap, a.x + 4 * r0 * cols, (r1 - r0) * cols);
-    acc.fill(0);
-    // Four rows per pass: a quarter of the accumulator traffic (the sums are doubles either way).
-    let o = 0;
-    for (; o + 4 * cols <= x.length; o += 4 * cols) {
-      for (let c = 0; c < cols; c++) acc[c] += (x[o + c] + x[o + cols + c]) + (x[o + 2 * cols + c] + x[o + 3 * cols + c]);
-    }
-    for (; o < x.length; o += cols) {
-      for (let c = 0; c < cols; c++) acc[c] += x[o + c];
-    }
-    new Float32Array(heap, a.partials + 4 * blk * cols, cols).set(acc);
-  }
-}
-defineRangeTask('sumRows', sumRowsTask);
 
 /** Sum (or mean, with `divide`) over leading axes; other cases go to the stock kernel `name`. */
 function leadingReduce(name: 'Sum' | 'Mean', divide: boolean): KernelFunc {
@@ -61,7 +37,7 @@ function leadingReduce(name: 'Sum' | 'Mean', divide: boolean): KernelFunc {
     const blocks = Math.max(1, Math.min(4 * jsPoolThreads(), Math.floor(rows / 256)));
     const partials = wasm.makeOutput([blocks, cols], 'float32');
     const p = heapF32(wasm, partials);
-    runRangeTask('sumRows', blocks, { x: heapF32(wasm, x).byteOffset, partials: p.byteOffset, rows, cols, blocks }, heapOf(wasm));
+    runRangeTask(kernelTasks, 'sumRows', blocks, { x: heapF32(wasm, x).byteOffset, partials: p.byteOffset, rows, cols, blocks }, heapOf(wasm));
     const sum = heapF32(wasm, out);
     sum.set(p.subarray(0, cols));
     for (let k = 1; k < blocks; k++) for (let c = 0; c < cols; c++) sum[c] += p[k * cols + c];

@@ -1,18 +1,25 @@
 /**
- * Runs our typed-array kernel loops on several threads at once. With the threaded wasm build the
- * whole wasm heap is a SharedArrayBuffer, so a worker can read inputs and write outputs in place;
- * the calling thread works too and then blocks (Atomics.wait) until the job is done, so a kernel
- * stays synchronous, as tfjs requires. A job is cut into chunks that threads claim one at a time
- * from a shared counter: on a busy machine a worker that is not scheduled in time simply takes
- * fewer chunks (the caller takes the rest) instead of stalling the job. Task functions are
- * self-contained (no imports, no closures): workers get them as source text
- * (`Function.prototype.toString`), which works the same from compiled JS and under tsx. Without
- * shared memory everything runs on the caller.
+ * Runs our typed-array kernel loops (range tasks, see range-task.ts) on several threads at once.
+ * With the threaded wasm build the whole wasm heap is a SharedArrayBuffer, so a worker can read
+ * inputs and write outputs in place; the calling thread works too and then blocks (Atomics.wait)
+ * until the job is done, so a kernel stays synchronous, as tfjs requires. A job is cut into chunks
+ * that threads claim one at a time from a shared counter: on a busy machine a worker that is not
+ * scheduled in time simply takes fewer chunks (the caller takes the rest) instead of stalling the
+ * job. Workers run range-worker.ts, which requires each task table from its module file, so all
+ * threads run the same compiled code. Without shared memory everything runs on the caller.
  */
+import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import {
+  claimChunks, CONTROL_INTS, DONE, FAILED, JobMessage, MAX_WORKERS, NEXT, READY, SEEN, SLOTS, slotBase, WorkerSetup,
+} from './pool-protocol';
+import type { RangeTask, RangeTaskArgs, RangeTaskId, RangeTaskModule, RangeTaskTable } from './range-task';
 
-/** A range task: processes items [begin, end) of a job; `thread` is 0 on the caller, k on worker k. */
-export type RangeTask = (heap: ArrayBufferLike, args: any, begin: number, end: number, thread: number) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * How long the first job waits for the workers to start. They load modules first (about 100 ms
+ * under tsx, far less when built); without the wait the first jobs would run on the caller alone.
+ */
+const STARTUP_WAIT_MS = 2000;
 
 interface PoolWorker {
   worker: Worker;
@@ -20,107 +27,100 @@ interface PoolWorker {
   heap?: ArrayBufferLike;
 }
 
-const tasks = new Map<string, RangeTask>();
-const helpers: Function[] = []; // eslint-disable-line @typescript-eslint/ban-types
-
-/** Declares a task (and the helper functions it calls by name) before the pool starts. */
-export function defineRangeTask(name: string, task: RangeTask, uses: Function[] = []): void { // eslint-disable-line @typescript-eslint/ban-types
-  tasks.set(name, task);
-  for (const fn of uses) if (!helpers.includes(fn)) helpers.push(fn);
-  // Workers carry the task sources they were started with: restart them on the next run.
-  pool?.terminate();
-  pool = undefined;
+/** The worker entry beside this file, in this file's form: .ts under tsx, .js in the build. */
+function workerEntry(): string {
+  return path.join(__dirname, `range-worker${path.extname(__filename)}`);
 }
 
-/**
- * Shared control block (Int32): [SEEN + k] = last job worker k finished with; per job slot s (a
- * ring, so a worker that wakes late for an old job finds it fully claimed and does nothing):
- * [slot(s) + NEXT] chunk claim counter, [slot(s) + DONE] chunks finished, [slot(s) + FAILED].
- */
-const SEEN = 0;
-const MAX_WORKERS = 16;
-const SLOTS = 256;
-const NEXT = 0;
-const DONE = 1;
-const FAILED = 2;
-const slotBase = (job: number) => MAX_WORKERS + (job % SLOTS) * 4;
-
-/**
- * Claims and runs chunks of a job until none are left. The same code runs in the workers (as
- * source text, so the slot offsets NEXT = 0, DONE = 1, FAILED = 2 are written as literals).
- */
-function claimChunks(
-  ctrl: Int32Array, base: number, task: RangeTask, heap: ArrayBufferLike, args: unknown, total: number, chunks: number, thread: number,
-  onError: (err: unknown) => void,
-): void {
-  for (;;) {
-    const k = Atomics.add(ctrl, base + 0, 1);
-    if (k >= chunks) return;
-    try {
-      task(heap, args, Math.round((total * k) / chunks), Math.round((total * (k + 1)) / chunks), thread);
-    } catch (err) {
-      Atomics.store(ctrl, base + 2, 1);
-      onError(err);
-    }
-    Atomics.add(ctrl, base + 1, 1);
-    Atomics.notify(ctrl, base + 1);
-  }
+/** A .ts entry needs tsx in the worker as well: a loader given to mocha (--require) is not inherited. */
+function workerExecArgv(entry: string): string[] | undefined {
+  return entry.endsWith('.ts') ? [...process.execArgv, '--require', require.resolve('tsx/cjs')] : undefined;
 }
 
-function workerSource(): string {
-  const defs = [...helpers.map((f) => f.toString()), ...[...tasks].map(([name, f]) => `TASKS[${JSON.stringify(name)}] = ${f.toString()};`)];
-  return `'use strict';
-const { parentPort, workerData } = require('worker_threads');
-const TASKS = {};
-${defs.join('\n')}
-${claimChunks.toString()}
-const ctrl = new Int32Array(workerData.ctrl);
-const port = workerData.port;
-const thread = workerData.thread;
-let heap;
-parentPort.on('message', (m) => {
-  if (m.heap) heap = m.heap;
-  claimChunks(ctrl, m.base, TASKS[m.task], heap, m.args, m.total, m.chunks, thread,
-    (e) => port.postMessage(String((e && e.stack) || e)));
-  Atomics.store(ctrl, ${SEEN} + thread - 1, m.job);
-  Atomics.notify(ctrl, ${SEEN} + thread - 1);
-});`;
+function warnWorkerFailed(thread: number, err: Error): void {
+  process.emitWarning(`JS pool worker ${thread} stopped (${err.message}); the other threads take its share`);
+}
+
+/** Starts worker `thread` (from 1); it never keeps the process alive on its own. */
+function startWorker(entry: string, ctrl: Int32Array, thread: number): PoolWorker {
+  const { port1, port2 } = new MessageChannel();
+  const workerData: WorkerSetup = { ctrl: ctrl.buffer as SharedArrayBuffer, port: port2, thread };
+  const worker = new Worker(entry, { execArgv: workerExecArgv(entry), workerData, transferList: [port2] });
+  // Without a listener a worker that fails to load would crash the process; the job goes on without it.
+  worker.on('error', (err) => warnWorkerFailed(thread, err));
+  worker.unref();
+  port1.unref();
+  return { worker, port: port1 };
+}
+
+/** The task `id` of `tasks`; checked at run time too, for callers without the types. */
+function taskOf(tasks: RangeTaskModule<RangeTaskTable>, id: string): RangeTask<unknown> {
+  if (!Object.hasOwn(tasks.rangeTasks, id)) throw new Error(`unknown range task ${id}`);
+  return tasks.rangeTasks[id] as RangeTask<unknown>;
+}
+
+function isShared(heap: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && heap instanceof SharedArrayBuffer;
+}
+
+/** A few chunks per thread: small enough to rebalance, big enough to keep claims cheap. */
+function chunkCount(total: number, minPerPart: number, threads: number): number {
+  return Math.max(1, Math.min(4 * threads, Math.floor(total / Math.max(1, minPerPart))));
 }
 
 class JsThreadPool {
-  private readonly workers: PoolWorker[] = [];
-  private readonly ctrl: Int32Array;
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * CONTROL_INTS));
+  private readonly workers: PoolWorker[];
   private job = 0;
+  private started = false;
 
   constructor(extraThreads: number) {
+    const entry = workerEntry();
     const n = Math.min(extraThreads, MAX_WORKERS);
-    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (MAX_WORKERS + SLOTS * 4)));
-    const source = workerSource();
-    for (let i = 0; i < n; i++) {
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(source, { eval: true, workerData: { ctrl: this.ctrl.buffer, port: port2, thread: i + 1 }, transferList: [port2] });
-      worker.unref();
-      port1.unref();
-      this.workers.push({ worker, port: port1 });
-    }
+    this.workers = Array.from({ length: n }, (_, i) => startWorker(entry, this.ctrl, i + 1));
   }
 
   get size(): number {
     return this.workers.length + 1;
   }
 
-  run(name: string, total: number, args: unknown, heap: ArrayBufferLike, minPerPart: number): void {
-    const task = tasks.get(name);
-    if (!task) throw new Error(`unknown range task ${name}`);
-    const shared = typeof SharedArrayBuffer !== 'undefined' && heap instanceof SharedArrayBuffer;
-    // A few chunks per thread: small enough to rebalance, big enough to keep claims cheap.
-    const chunks = shared ? Math.max(1, Math.min(4 * this.size, Math.floor(total / Math.max(1, minPerPart)))) : 1;
+  /** One job, shared when `heap` is shared memory and the job is big enough (see runRangeTask). */
+  run(tasks: RangeTaskModule<RangeTaskTable>, id: string, total: number, args: unknown, heap: ArrayBufferLike, minPerPart: number): void {
+    const task = taskOf(tasks, id);
+    const chunks = isShared(heap) ? chunkCount(total, minPerPart, this.size) : 1;
     if (chunks === 1) {
       task(heap, args, 0, total, 0);
       return;
     }
+    this.awaitStartup();
+    const job: JobMessage = { file: tasks.file, task: id, args, total, chunks, ...this.openSlot() };
+    this.post(job, heap);
+    let localError: unknown;
+    claimChunks(this.ctrl, job, task, heap, 0, (err) => { localError ??= err; });
+    this.awaitChunks(job);
+    if (localError) throw localError;
+    this.throwWorkerFailure(job);
+  }
+
+  terminate(): void {
+    for (const w of this.workers) void w.worker.terminate();
+  }
+
+  /** Once, bounded by STARTUP_WAIT_MS: waits until every worker listens for jobs. */
+  private awaitStartup(): void {
+    if (this.started) return;
+    this.started = true;
+    const deadline = Date.now() + STARTUP_WAIT_MS;
+    this.workers.forEach((_, k) => {
+      for (let left = deadline - Date.now(); left > 0 && Atomics.load(this.ctrl, READY + k) === 0; left = deadline - Date.now()) {
+        Atomics.wait(this.ctrl, READY + k, 0, left);
+      }
+    });
+  }
+
+  /** Numbers a new job and clears its slot, once no worker is still on the slot's previous job. */
+  private openSlot(): { job: number; base: number } {
     const job = ++this.job;
-    // A slot is reused SLOTS jobs later; make sure no worker is still that far behind.
     this.workers.forEach((_, k) => {
       for (let seen = Atomics.load(this.ctrl, SEEN + k); seen < job - SLOTS + 1 && seen !== 0; seen = Atomics.load(this.ctrl, SEEN + k)) {
         Atomics.wait(this.ctrl, SEEN + k, seen, 50);
@@ -130,24 +130,29 @@ class JsThreadPool {
     Atomics.store(this.ctrl, base + NEXT, 0);
     Atomics.store(this.ctrl, base + DONE, 0);
     Atomics.store(this.ctrl, base + FAILED, 0);
+    return { job, base };
+  }
+
+  /** Posts the job to every worker; the heap goes along only to workers that have another one. */
+  private post(job: JobMessage, heap: ArrayBufferLike): void {
     for (const w of this.workers) {
-      w.worker.postMessage({ task: name, args, total, chunks, base, job, heap: w.heap === heap ? undefined : heap });
+      w.worker.postMessage({ ...job, heap: w.heap === heap ? undefined : heap });
       w.heap = heap;
-    }
-    let localError: unknown;
-    claimChunks(this.ctrl, base, task, heap, args, total, chunks, 0, (err) => { localError ??= err; });
-    for (let done = Atomics.load(this.ctrl, base + DONE); done < chunks; done = Atomics.load(this.ctrl, base + DONE)) {
-      Atomics.wait(this.ctrl, base + DONE, done, 50);
-    }
-    if (localError) throw localError;
-    if (Atomics.load(this.ctrl, base + FAILED)) {
-      const message = this.workers.map((w) => receiveMessageOnPort(w.port)?.message).find((m) => m !== undefined);
-      throw new Error(`${name} failed in a worker thread: ${String(message ?? 'unknown error')}`);
     }
   }
 
-  terminate(): void {
-    for (const w of this.workers) void w.worker.terminate();
+  /** Blocks until every chunk of the job is done, by any thread. */
+  private awaitChunks(job: JobMessage): void {
+    const at = job.base + DONE;
+    for (let done = Atomics.load(this.ctrl, at); done < job.chunks; done = Atomics.load(this.ctrl, at)) {
+      Atomics.wait(this.ctrl, at, done, 50);
+    }
+  }
+
+  private throwWorkerFailure(job: JobMessage): void {
+    if (!Atomics.load(this.ctrl, job.base + FAILED)) return;
+    const message = this.workers.map((w) => receiveMessageOnPort(w.port)?.message).find((m) => m !== undefined);
+    throw new Error(`${job.task} failed in a worker thread: ${String(message ?? 'unknown error')}`);
   }
 }
 
@@ -169,16 +174,16 @@ export function jsPoolThreads(): number {
 }
 
 /**
- * Runs task `name` over items [0, total): in chunks of at least `minPerPart` items shared by the
- * pool's threads when `heap` is shared memory, else all on the caller. Returns when all are done.
+ * Runs task `id` of `tasks` over items [0, total): in chunks of at least `minPerPart` items shared
+ * by the pool's threads when `heap` is shared memory, else all on the caller. Returns when all are done.
  */
-export function runRangeTask(name: string, total: number, args: unknown, heap: ArrayBufferLike, minPerPart = 1): void {
+export function runRangeTask<T extends RangeTaskTable, K extends RangeTaskId<T>>(
+  tasks: RangeTaskModule<T>, id: K, total: number, args: RangeTaskArgs<T, K>, heap: ArrayBufferLike, minPerPart = 1,
+): void {
   if (wantedThreads <= 1) {
-    const task = tasks.get(name);
-    if (!task) throw new Error(`unknown range task ${name}`);
-    task(heap, args, 0, total, 0);
+    taskOf(tasks, id)(heap, args, 0, total, 0);
     return;
   }
   pool ??= new JsThreadPool(wantedThreads - 1);
-  pool.run(name, total, args, heap, minPerPart);
+  pool.run(tasks, id, total, args, heap, minPerPart);
 }
