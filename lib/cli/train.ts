@@ -1,11 +1,15 @@
-/** `digit-lab train`: train a model, evaluate it on the test set, save it. */
+/**
+ * `digit-lab train`: train a model, evaluate it on the test set, save it.
+ *
+ * Modules that load TensorFlow.js are required inside the functions that use them, so that
+ * registering the command (and so `digit-lab --help`) stays light; `require` rather than `import()`
+ * because tsx, which runs the tests from source, cannot `import()` a .ts file from CommonJS.
+ */
 import { Command, Option } from 'commander';
-import * as tf from '@tensorflow/tfjs';
-import { AugmentOptions, augmentImages } from '../model/augment';
-import { MODEL_NAMES, ModelName } from '../model/architectures';
-import { parseAugmentFlag, runTrainRecipe } from '../model/recipe';
-import { action, CliError, printJson } from './common';
-import { intFlag, numberFlag } from './flags';
+import { MODEL_NAMES, type ModelName } from '../model/model-names';
+import type { TrainRecipeOptions, TrainRecipeSummary } from '../model/recipe';
+import { action, printJson } from './common';
+import { addOptions, augmentFlag, BACKEND_OPTION, intFlag, namingBackendFlag, numberFlag, type OptionSpec } from './flags';
 
 interface TrainFlags {
   model: string;
@@ -30,72 +34,81 @@ interface TrainFlags {
   json?: boolean;
 }
 
+/** The options after --model, in the order `--help` lists them. */
+const TRAIN_OPTIONS: readonly OptionSpec[] = [
+  ['--epochs <n>', 'training epochs', '5'],
+  ['--batch <n>', 'batch size', '128'],
+  ['--augment <spec>', 'augmentation: none, reference, strong (rotation 10, shifts 0.1, zoom 0.1) or JSON augment options', 'reference'],
+  ['--copies <k>', 'augmented copies added to the training set', '1'],
+  ['--fresh', 'draw new augmented copies every epoch instead of once'],
+  ['--data <source>', 'data source: auto, embedded, cache, a directory or a URL'],
+  ['--dataset <id>', 'data set id (mnist, fashion-mnist, kmnist)'],
+  ['--data-dir <dir>', 'data cache directory'],
+  ['--out <dir>', 'directory to save the model in (default: data/models/<model>)'],
+  ['--seed <n>', 'seed for weights, shuffling and augmentation', '1'],
+  ['--validation-split <f>', 'fraction of the training set held out for validation', '0'],
+  ['--patience <n>', 'stop after this many epochs without improvement'],
+  ['--lr <rate>', 'initial learning rate (default: the model\'s)'],
+  BACKEND_OPTION,
+  ['--limit <n>', 'train on the first N training examples only'],
+  ['--test-limit <n>', 'evaluate on the first N test examples only'],
+  ['--checkpoint <dir>', 'save the best model after each improving epoch here'],
+  ['--no-progress', 'no progress output'],
+  ['--json', 'print the summary as one JSON line'],
+];
+
+/** Adds `digit-lab train`; the recipe (and TensorFlow.js) loads only when the command runs. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train a model, evaluate it on the official test set and save it')
-    .addOption(new Option('--model <name>', 'which model').choices([...MODEL_NAMES]).default('seed'))
-    .option('--epochs <n>', 'training epochs', '5')
-    .option('--batch <n>', 'batch size', '128')
-    .option('--augment <spec>', 'augmentation: none, reference, strong (rotation 10, shifts 0.1, zoom 0.1) or JSON augment options', 'reference')
-    .option('--copies <k>', 'augmented copies added to the training set', '1')
-    .option('--fresh', 'draw new augmented copies every epoch instead of once')
-    .option('--data <source>', 'data source: auto, embedded, cache, a directory or a URL')
-    .option('--dataset <id>', 'data set id (mnist, fashion-mnist, kmnist)')
-    .option('--data-dir <dir>', 'data cache directory')
-    .option('--out <dir>', 'directory to save the model in (default: data/models/<model>)')
-    .option('--seed <n>', 'seed for weights, shuffling and augmentation', '1')
-    .option('--validation-split <f>', 'fraction of the training set held out for validation', '0')
-    .option('--patience <n>', 'stop after this many epochs without improvement')
-    .option('--lr <rate>', 'initial learning rate (default: the model\'s)')
-    .option('--backend <name>', 'backend: auto, tensorflow, wasm or cpu')
-    .option('--limit <n>', 'train on the first N training examples only')
-    .option('--test-limit <n>', 'evaluate on the first N test examples only')
-    .option('--checkpoint <dir>', 'save the best model after each improving epoch here')
-    .option('--no-progress', 'no progress output')
-    .option('--json', 'print the summary as one JSON line')
-    .action(action(async (flags: TrainFlags) => {
-      const model = flags.model as ModelName;
-      let augment: AugmentOptions | null;
-      try {
-        augment = parseAugmentFlag(flags.augment);
-        // Check the options now rather than after the data has loaded.
-        if (augment) tf.tidy(() => augmentImages(tf.zeros([1, 28, 28, 1]) as tf.Tensor4D, augment as AugmentOptions, 0));
-      } catch (err) {
-        throw new CliError((err as Error).message.startsWith('--augment') ? (err as Error).message : `--augment: ${(err as Error).message}`);
-      }
-      const summary = await runTrainRecipe({
-        model,
-        epochs: intFlag('--epochs', flags.epochs, 1)!,
-        batchSize: intFlag('--batch', flags.batch, 1)!,
-        augment,
-        copies: intFlag('--copies', flags.copies, 0)!,
-        freshAugmentation: flags.fresh === true,
-        data: flags.data,
-        dataset: flags.dataset,
-        dataDir: flags.dataDir,
-        out: flags.out ?? `data/models/${model}`,
-        seed: intFlag('--seed', flags.seed, 0)!,
-        validationSplit: numberFlag('--validation-split', flags.validationSplit, (n) => n >= 0 && n < 1, 'a fraction in [0, 1)')!,
-        patience: intFlag('--patience', flags.patience, 1),
-        learningRate: numberFlag('--lr', flags.lr, (n) => n > 0, 'a positive number'),
-        backend: flags.backend,
-        limit: intFlag('--limit', flags.limit, 1),
-        testLimit: intFlag('--test-limit', flags.testLimit, 1),
-        checkpointDir: flags.checkpoint,
-        progress: flags.progress ? 'auto' : 'none',
-      });
-      if (flags.json) {
-        const { evaluation: _omitted, ...line } = summary;
-        printJson(line);
-        return;
-      }
-      const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-      process.stdout.write(
-        `${summary.model} model: test accuracy ${pct(summary.testAccuracy)} on ${summary.testExamples} ` +
-        `${summary.testSplit === 'official' ? 'official test' : 'held-out'} examples\n` +
-        `trained ${summary.epochs} epochs on ${summary.trainExamples} examples in ${summary.trainSeconds.toFixed(1)} s ` +
-        `(${summary.backend} backend)\nsaved to ${summary.out}\n`,
-      );
-    }));
+    .addOption(new Option('--model <name>', 'which model').choices([...MODEL_NAMES]).default('seed'));
+  addOptions(command, TRAIN_OPTIONS).action(action(trainCommand));
+}
+
+async function trainCommand(flags: TrainFlags): Promise<void> {
+  const options = recipeOptions(flags);
+  const { runTrainRecipe } = require('../model/recipe') as typeof import('../model/recipe');
+  const summary = await namingBackendFlag(() => runTrainRecipe(options));
+  if (flags.json) {
+    const { evaluation: _omitted, ...line } = summary;
+    printJson(line);
+  } else {
+    process.stdout.write(summaryText(summary));
+  }
+}
+
+/** The recipe's options from the flags, each checked (and a bad one reported) before anything loads. */
+function recipeOptions(flags: TrainFlags): TrainRecipeOptions {
+  const model = flags.model as ModelName;
+  return {
+    model,
+    augment: augmentFlag(flags.augment),
+    epochs: intFlag('--epochs', flags.epochs, 1),
+    batchSize: intFlag('--batch', flags.batch, 1),
+    copies: intFlag('--copies', flags.copies, 0),
+    freshAugmentation: flags.fresh === true,
+    data: flags.data,
+    dataset: flags.dataset,
+    dataDir: flags.dataDir,
+    out: flags.out ?? `data/models/${model}`,
+    seed: intFlag('--seed', flags.seed, 0),
+    validationSplit: numberFlag('--validation-split', flags.validationSplit, (n) => n >= 0 && n < 1, 'a fraction in [0, 1)'),
+    patience: intFlag('--patience', flags.patience, 1),
+    learningRate: numberFlag('--lr', flags.lr, (n) => n > 0, 'a positive number'),
+    backend: flags.backend,
+    limit: intFlag('--limit', flags.limit, 1),
+    testLimit: intFlag('--test-limit', flags.testLimit, 1),
+    checkpointDir: flags.checkpoint,
+    progress: flags.progress ? 'auto' : 'none',
+  };
+}
+
+/** The summary for a person: test accuracy, what was trained, and where the model went. */
+function summaryText(summary: TrainRecipeSummary): string {
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  return `${summary.model} model: test accuracy ${pct(summary.testAccuracy)} on ${summary.testExamples} ` +
+    `${summary.testSplit === 'official' ? 'official test' : 'held-out'} examples\n` +
+    `trained ${summary.epochs} epochs on ${summary.trainExamples} examples in ${summary.trainSeconds.toFixed(1)} s ` +
+    `(${summary.backend} backend)\nsaved to ${summary.out}\n`;
 }

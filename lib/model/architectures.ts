@@ -1,6 +1,18 @@
 /** CNN models for 28x28x1 digits. */
 import * as tf from '@tensorflow/tfjs';
-import type { AugmentOptions } from './augment';
+import { MODEL_NAMES, type ModelName } from './model-names';
+
+export { MODEL_NAMES, type ModelName } from './model-names';
+
+type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
+
+/**
+ * Glorot-uniform initialisers seeded `seed + offset` for the layer at `offset`, so a seeded model
+ * repeats exactly; without a seed, undefined (tfjs's own unseeded default).
+ */
+function seededGlorot(seed: number | undefined): (offset: number) => Initializer | undefined {
+  return (offset) => (seed === undefined ? undefined : tf.initializers.glorotUniform({ seed: seed + offset }));
+}
 
 /**
  * The reference Keras model, layer for layer: Conv 64 3x3 relu, MaxPool 2, Conv 128 2x2 relu,
@@ -8,8 +20,7 @@ import type { AugmentOptions } from './augment';
  * cross-entropy. 634,154 parameters.
  */
 export function seedCnn(options: { learningRate?: number; seed?: number } = {}): tf.LayersModel {
-  const init = (offset: number) =>
-    options.seed === undefined ? undefined : tf.initializers.glorotUniform({ seed: options.seed + offset });
+  const init = seededGlorot(options.seed);
   const model = tf.sequential({ name: 'seed_cnn' });
   model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
@@ -86,24 +97,11 @@ export function strongCnn(options: StrongCnnOptions = {}): tf.LayersModel {
 }
 
 /**
- * The augmentation of the stronger model's measured recipe (99.64% on the official test set:
- * 3 epochs, batch 128, one fresh augmented copy per epoch, lr 2e-3 decayed to 1e-4): wider
- * rotations than the reference plus zoom.
- */
-export const STRONG_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
-  rotationRange: 10,
-  widthShiftRange: 0.1,
-  heightShiftRange: 0.1,
-  zoomRange: 0.1,
-});
-
-/**
  * A deliberately small CNN (conv 8 3x3, max pool, dense 10; 13,610 parameters) for smoke tests and
  * quick demos: it trains in seconds even on the plain cpu backend and still reaches ~95% on MNIST.
  */
 export function tinyCnn(options: { learningRate?: number; seed?: number } = {}): tf.LayersModel {
-  const init = (offset: number) =>
-    options.seed === undefined ? undefined : tf.initializers.glorotUniform({ seed: options.seed + offset });
+  const init = seededGlorot(options.seed);
   const model = tf.sequential({ name: 'tiny_cnn' });
   model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
@@ -112,10 +110,6 @@ export function tinyCnn(options: { learningRate?: number; seed?: number } = {}):
   model.compile({ optimizer: tf.train.adam(options.learningRate ?? 3e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }
-
-/** The model names the CLI and notebook accept ('tiny' is for smoke tests). */
-export type ModelName = 'seed' | 'best' | 'tiny';
-export const MODEL_NAMES: readonly ModelName[] = ['seed', 'best', 'tiny'];
 
 /** Options shared by every model factory. */
 export interface CreateModelOptions {

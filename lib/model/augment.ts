@@ -6,64 +6,14 @@
  * The geometry follows Keras 3 (keras.src.legacy.preprocessing.image): one 3x3 matrix in (x, y)
  * coordinates maps each OUTPUT pixel to the INPUT point it samples, built as
  * rotation . shift . shear . zoom and applied about the image centre. Sampling is bilinear
- * (Keras uses spline order 1). test/augment/fixtures holds Keras' own outputs to compare with.
+ * (Keras uses spline order 1). test/model/fixtures holds Keras' own outputs to compare with.
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../common/random';
+import { AugmentFillMode, AugmentOptions, validateAugmentOptions } from './augment-options';
 
-/** How points outside the input are filled (Keras `fill_mode`; `abcd` is one image row). */
-export type AugmentFillMode =
-  /**
-   * `kkkk|abcd|kkkk` with k = `cval`: every output pixel that samples a point beyond the outer
-   * pixel centres is exactly k, as in Keras (scipy), with no blending across the edge.
-   */
-  | 'constant'
-  /** `aaaa|abcd|dddd` */
-  | 'nearest'
-  /** `abcddcba|abcd|dcbaabcd` */
-  | 'reflect'
-  /**
-   * `abcdabcd|abcd|abcdabcd`, as Keras documents it (tf.image.transform's wrap). Keras' scipy
-   * backend actually wraps with a period one pixel short, so wrapped-in pixels differ from Keras.
-   */
-  | 'wrap';
-
-/** Options of the random affine augmentation, named after Keras' `ImageDataGenerator` arguments. */
-export interface AugmentOptions {
-  /** Rotation drawn uniformly from [-r, r] degrees (`rotation_range`). */
-  rotationRange?: number;
-  /**
-   * Horizontal shift: a fraction of the width when < 1, else pixels; drawn uniformly from [-r, r].
-   * (Keras draws whole pixels from (-r, r) when given a Python int; JavaScript cannot tell 2 from
-   * 2.0, so we always draw as Keras does for a float.)
-   */
-  widthShiftRange?: number;
-  /** Vertical shift: a fraction of the height when < 1, else pixels; drawn from [-r, r]. */
-  heightShiftRange?: number;
-  /** Shear angle drawn from [-r, r] DEGREES (as Keras' `shear_range`). */
-  shearRange?: number;
-  /** Zoom: scalar z -> [1-z, 1+z], or an explicit [lo, hi]; x and y drawn independently. */
-  zoomRange?: number | [number, number];
-  /** How to fill points outside the input; default 'nearest' (Keras' default). */
-  fillMode?: AugmentFillMode;
-  /** Fill value for fillMode 'constant'; default 0. */
-  cval?: number;
-  /** Resampling; default 'bilinear' (Keras' order 1). */
-  interpolation?: 'bilinear' | 'nearest';
-}
-
-/**
- * The augmentation of the reference Keras notebook: rotation 5 degrees, shifts 0.1, shear 0.1,
- * fill 'nearest'. NOTE: the reference passed `shear_range=0.1`, and Keras reads shear in
- * DEGREES, so the shear is a tiny 0.1 degree. We keep 0.1 because it is what the reference did.
- */
-export const REFERENCE_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
-  rotationRange: 5,
-  widthShiftRange: 0.1,
-  heightShiftRange: 0.1,
-  shearRange: 0.1,
-  fillMode: 'nearest',
-});
+export type { AugmentFillMode, AugmentOptions } from './augment-options';
+export { REFERENCE_AUGMENTATION, STRONG_AUGMENTATION } from './augment-options';
 
 /**
  * One image's transform parameters, named as in Keras' `apply_affine_transform`: `theta` and
@@ -97,48 +47,11 @@ export interface AffineMatrices {
 /** A uniform random number generator on [0, 1). */
 export type AugmentRandom = () => number;
 
-/** A seeded PRNG (mulberry32, see lib/random.ts) so augmentation repeats across runs and platforms. */
+/** A seeded PRNG (mulberry32, see lib/common/random.ts) so augmentation repeats across runs and platforms. */
 export function makeAugmentRandom(seed: number): AugmentRandom {
   return seededRandom(seed);
 }
 
-const FILL_MODES: readonly AugmentFillMode[] = ['constant', 'nearest', 'reflect', 'wrap'];
-
-/** Checks options and returns the zoom interval; throws a clear error naming the bad option. */
-function validateAugmentOptions(options: AugmentOptions): [number, number] {
-  const ranges: Array<[keyof AugmentOptions, number | undefined]> = [
-    ['rotationRange', options.rotationRange],
-    ['widthShiftRange', options.widthShiftRange],
-    ['heightShiftRange', options.heightShiftRange],
-    ['shearRange', options.shearRange],
-  ];
-  for (const [name, value] of ranges) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-      throw new Error(`augment: ${name} must be a finite number >= 0, got ${String(value)}`);
-    }
-  }
-  if (options.fillMode !== undefined && !FILL_MODES.includes(options.fillMode)) {
-    throw new Error(`augment: fillMode must be one of ${FILL_MODES.join(', ')}, got ${String(options.fillMode)}`);
-  }
-  if (options.cval !== undefined && !Number.isFinite(options.cval)) {
-    throw new Error(`augment: cval must be a finite number, got ${String(options.cval)}`);
-  }
-  if (options.interpolation !== undefined && options.interpolation !== 'bilinear' && options.interpolation !== 'nearest') {
-    throw new Error(`augment: interpolation must be 'bilinear' or 'nearest', got ${String(options.interpolation)}`);
-  }
-  const zoom = options.zoomRange;
-  if (zoom === undefined) return [1, 1];
-  if (typeof zoom === 'number') {
-    if (!(Number.isFinite(zoom) && zoom >= 0 && zoom < 1)) {
-      throw new Error(`augment: zoomRange as a number must be in [0, 1), got ${zoom}`);
-    }
-    return [1 - zoom, 1 + zoom];
-  }
-  if (!Array.isArray(zoom) || zoom.length !== 2 || !zoom.every((z) => Number.isFinite(z) && z > 0) || zoom[0] > zoom[1]) {
-    throw new Error(`augment: zoomRange as a pair must be [lo, hi] with 0 < lo <= hi, got ${JSON.stringify(zoom)}`);
-  }
-  return [zoom[0], zoom[1]];
-}
 
 function uniform(rng: AugmentRandom, lo: number, hi: number): number {
   return lo + (hi - lo) * rng();

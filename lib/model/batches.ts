@@ -3,23 +3,11 @@
  * training set (120k images with an augmented copy) stays at one byte per pixel in memory.
  */
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom, shuffledIndices } from '../common/random';
+import type { ImageSet } from '../data/types';
 import { DIGIT_INPUT_SIZE, type PreprocessedDigit } from '../imaging/preprocess';
 
-/**
- * Labelled 28x28 images, one byte per pixel; structurally the same as the data module's ImageSet,
- * so an ImageSet can be passed wherever this is expected.
- */
-export interface LabeledImages {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  rows: number;
-  cols: number;
-}
-
 /** Checks that a set's arrays agree with its count and shape; `what` names it in the error. */
-export function checkLabeledImages(set: LabeledImages, what = 'image set'): void {
+export function checkImageSet(set: ImageSet, what = 'image set'): void {
   const size = set.rows * set.cols;
   if (set.images.length !== set.count * size) {
     throw new Error(`${what}: ${set.images.length} pixels for ${set.count} images of ${set.rows}x${set.cols}`);
@@ -28,7 +16,7 @@ export function checkLabeledImages(set: LabeledImages, what = 'image set'): void
 }
 
 /** A [count, rows, cols, 1] float tensor in [0, 1] of images start..start+count-1. */
-export function imageBatchTensor(set: LabeledImages, start: number, count: number): tf.Tensor4D {
+export function imageBatchTensor(set: ImageSet, start: number, count: number): tf.Tensor4D {
   const size = set.rows * set.cols;
   const pixels = new Float32Array(count * size);
   const src = set.images.subarray(start * size, (start + count) * size);
@@ -37,7 +25,7 @@ export function imageBatchTensor(set: LabeledImages, start: number, count: numbe
 }
 
 /** Images and one-hot labels of the examples at `indices`, scaled to [0, 1]. */
-export function gatherBatch(set: LabeledImages, indices: ArrayLike<number>, numClasses = 10): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
+export function gatherBatch(set: ImageSet, indices: ArrayLike<number>, numClasses = 10): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
   const size = set.rows * set.cols;
   const n = indices.length;
   const pixels = new Float32Array(n * size);
@@ -51,8 +39,13 @@ export function gatherBatch(set: LabeledImages, indices: ArrayLike<number>, numC
   return { xs: tf.tensor4d(pixels, [n, set.rows, set.cols, 1]), ys: tf.tensor2d(oneHot, [n, numClasses]) };
 }
 
+/** from, from + 1, ..., from + count - 1: the indices of a contiguous run of examples. */
+export function indexRange(from: number, count: number): Uint32Array {
+  return Uint32Array.from({ length: count }, (_, i) => from + i);
+}
+
 /** A subset of a set (copies the bytes), e.g. to split off validation examples. */
-export function selectImages(set: LabeledImages, indices: ArrayLike<number>): LabeledImages {
+export function selectImages(set: ImageSet, indices: ArrayLike<number>): ImageSet {
   const size = set.rows * set.cols;
   const images = new Uint8Array(indices.length * size);
   const labels = new Uint8Array(indices.length);
@@ -64,7 +57,7 @@ export function selectImages(set: LabeledImages, indices: ArrayLike<number>): La
 }
 
 /** Several sets of the same image shape, one after another. */
-export function concatImages(sets: LabeledImages[]): LabeledImages {
+export function concatImages(sets: ImageSet[]): ImageSet {
   if (sets.length === 0) throw new Error('concatImages: no sets given');
   const { rows, cols } = sets[0];
   const count = sets.reduce((n, s) => n + s.count, 0);
@@ -79,8 +72,6 @@ export function concatImages(sets: LabeledImages[]): LabeledImages {
   }
   return { images, labels, count, rows, cols };
 }
-
-export { seededRandom, shuffledIndices };
 
 /** Stacks preprocessed digits into a [n, 28, 28, 1] float32 tensor, ready for a model. */
 export function digitsToTensor(digits: ReadonlyArray<Pick<PreprocessedDigit, 'pixels'>>): tf.Tensor4D {

@@ -4,7 +4,8 @@
  * images so a 10k test set never sits in memory as one float tensor.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LabeledImages, imageBatchTensor } from './batches';
+import type { ImageSet } from '../data/types';
+import { imageBatchTensor } from './batches';
 
 /** Precision, recall, F1 and support of one class. */
 export interface ClassMetrics {
@@ -107,7 +108,7 @@ export function metricsFromProbabilities(
 }
 
 /** Class probabilities for every image of `set`, row-major [count, 10], predicted in batches. */
-export async function predictImageSet(model: tf.LayersModel, set: LabeledImages, batchSize = 512): Promise<Float32Array> {
+export async function predictImageSet(model: tf.LayersModel, set: ImageSet, batchSize = 512): Promise<Float32Array> {
   const out = new Float32Array(set.count * 10);
   for (let start = 0; start < set.count; start += batchSize) {
     const count = Math.min(batchSize, set.count - start);
@@ -119,7 +120,7 @@ export async function predictImageSet(model: tf.LayersModel, set: LabeledImages,
 }
 
 /** Evaluates `model` on a labelled image set (e.g. MnistData.test). */
-export async function evaluateModel(model: tf.LayersModel, set: LabeledImages, options: EvaluateOptions = {}): Promise<EvaluationReport> {
+export async function evaluateModel(model: tf.LayersModel, set: ImageSet, options: EvaluateOptions = {}): Promise<EvaluationReport> {
   const probabilities = await predictImageSet(model, set, options.batchSize ?? 512);
   return metricsFromProbabilities(set.labels, probabilities, 10, options.maxMisclassified ?? 100);
 }

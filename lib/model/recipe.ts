@@ -4,14 +4,14 @@
  * a script can run the same recipe and get the same summary object.
  */
 import * as path from 'path';
-import { AugmentOptions, REFERENCE_AUGMENTATION } from './augment';
-import { loadMnist, MnistData } from '../data';
+import type { AugmentOptions } from './augment';
+import { loadMnist, type ImageSet, type MnistData } from '../data';
 import { evaluateModel, EvaluationReport } from './evaluate';
-import { createModel, defaultLearningRateSchedule, ModelName, MODEL_NAMES, STRONG_AUGMENTATION } from './architectures';
+import { createModel, defaultLearningRateSchedule, ModelName, MODEL_NAMES } from './architectures';
 import { checkModelOutputDir, saveModel } from './persist';
 import { trainModel } from './train';
 import { chooseTrainingBackend } from '../engine/choose';
-import { LabeledImages, selectImages } from './batches';
+import { indexRange, selectImages } from './batches';
 import { EpochRecord, ProgressMode, TrainingEvent } from './train-progress';
 
 /** How many training examples become the test set when a source has no test split. */
@@ -82,27 +82,23 @@ export interface TrainRecipeSummary {
 
 /** Splits the data into training and test sets, holding out the last examples when there is no test split. */
 export function trainTestSets(data: MnistData, limit?: number, testLimit?: number): {
-  train: LabeledImages; test: LabeledImages; testSplit: 'official' | 'held-out';
+  train: ImageSet; test: ImageSet; testSplit: 'official' | 'held-out';
 } {
-  let train: LabeledImages = data.train;
-  let test: LabeledImages;
+  let train: ImageSet = data.train;
+  let test: ImageSet;
   let testSplit: 'official' | 'held-out' = 'official';
   if (data.test) {
     test = data.test;
   } else {
     if (train.count <= HELD_OUT_TEST_EXAMPLES) throw new Error(`the data has no test split and only ${train.count} training examples`);
     const keep = train.count - HELD_OUT_TEST_EXAMPLES;
-    test = selectImages(train, range(keep, HELD_OUT_TEST_EXAMPLES));
-    train = selectImages(train, range(0, keep));
+    test = selectImages(train, indexRange(keep, HELD_OUT_TEST_EXAMPLES));
+    train = selectImages(train, indexRange(0, keep));
     testSplit = 'held-out';
   }
-  if (limit !== undefined && limit < train.count) train = selectImages(train, range(0, limit));
-  if (testLimit !== undefined && testLimit < test.count) test = selectImages(test, range(0, testLimit));
+  if (limit !== undefined && limit < train.count) train = selectImages(train, indexRange(0, limit));
+  if (testLimit !== undefined && testLimit < test.count) test = selectImages(test, indexRange(0, testLimit));
   return { train, test, testSplit };
-}
-
-function range(from: number, n: number): Uint32Array {
-  return Uint32Array.from({ length: n }, (_, i) => from + i);
 }
 
 /** Runs the recipe end to end and returns its summary; the model is saved to `options.out`. */
@@ -180,21 +176,4 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
   } finally {
     model.dispose();
   }
-}
-
-/** Parses `--augment`: none, reference, strong, or a JSON object of AugmentOptions. */
-export function parseAugmentFlag(value: string): AugmentOptions | null {
-  if (value === 'none') return null;
-  if (value === 'reference') return { ...REFERENCE_AUGMENTATION };
-  if (value === 'strong') return { ...STRONG_AUGMENTATION };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new Error(`--augment: expected none, reference, strong or a JSON object, got ${JSON.stringify(value)}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`--augment: the JSON must be an object like {"rotationRange":10}, got ${value}`);
-  }
-  return parsed as AugmentOptions;
 }

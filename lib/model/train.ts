@@ -5,15 +5,17 @@
  * backend's kernels (whichever initBackend picked) do the work.
  */
 import * as tf from '@tensorflow/tfjs';
+import { shuffledIndices } from '../common/random';
+import type { ImageSet } from '../data/types';
 import { AugmentOptions, augmentImages } from './augment';
+import { checkImageSet, concatImages, gatherBatch, imageBatchTensor, indexRange, selectImages } from './batches';
+import { BestEpoch, EarlyStopping, MonitoredMetric } from './best-epoch';
 import { evaluateModel } from './evaluate';
 import { saveModel, SavedModelMetadata } from './persist';
-import {
-  LabeledImages, checkLabeledImages, concatImages, gatherBatch, imageBatchTensor, selectImages, shuffledIndices,
-} from './batches';
 import { EpochRecord, ProgressMode, ProgressStream, TrainingEvent, consoleProgress } from './train-progress';
+import { augmentChunkSeed, augmentSeed, DropoutSeeds, shuffleSeed } from './train-seeds';
 
-export type { LabeledImages } from './batches';
+export type { EarlyStopping, MonitoredMetric } from './best-epoch';
 export type { EpochRecord, TrainingEvent, ProgressMode, ProgressStream } from './train-progress';
 export { formatEpochLine, consoleProgress } from './train-progress';
 
@@ -26,24 +28,23 @@ export interface TrainAugmentation {
   fresh?: boolean;
 }
 
-/** Which number early stopping and checkpoints watch. */
-export type MonitoredMetric = 'valLoss' | 'valAcc' | 'loss' | 'acc';
-
 /** Options of trainModel; every field is optional. */
 export interface TrainOptions {
+  /** Default 5. */
   epochs?: number;
+  /** Default 128. */
   batchSize?: number;
   /** Fraction of the training set held out for validation, taken from its end as Keras does. */
   validationSplit?: number;
   /** An explicit validation set (wins over validationSplit). */
-  validationData?: LabeledImages;
+  validationData?: ImageSet;
   augment?: TrainAugmentation;
   /** Seeds the shuffling and the augmentation (default: a random seed, returned in the result). */
   seed?: number;
   /** Learning rate for each 0-based epoch, given the optimizer's initial rate and the epoch count. */
-  learningRateSchedule?: (epoch: number, initial: number, epochs: number) => number;
+  learningRateSchedule?: LearningRateSchedule;
   /** Stop when the monitored metric has not improved for `patience` epochs. */
-  earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
+  earlyStopping?: EarlyStopping;
   /** Metric for early stopping and checkpoints (default valLoss with validation data, else loss). */
   monitor?: MonitoredMetric;
   /** Save the best model so far here (tfjs layers format) after each improving epoch. */
@@ -57,6 +58,9 @@ export interface TrainOptions {
   /** Emit a 'batch' event every this many batches (default: about 50 per epoch). */
   batchEventEvery?: number;
 }
+
+/** Learning rate for a 0-based epoch, given the optimizer's initial rate and the epoch count. */
+export type LearningRateSchedule = (epoch: number, initial: number, epochs: number) => number;
 
 /** What trainModel returns. */
 export interface TrainResult {
@@ -74,149 +78,222 @@ export interface TrainResult {
   seconds: number;
 }
 
+const DEFAULT_EPOCHS = 5;
+const DEFAULT_BATCH_SIZE = 128;
+/** Roughly how many 'batch' events an epoch emits unless batchEventEvery says otherwise. */
+const BATCH_EVENTS_PER_EPOCH = 50;
+/** Validation needs no gradients, so it runs in batches at least this big. */
+const MIN_VALIDATION_BATCH = 256;
+/** Images augmented per tensor operation, which bounds the float tensors' memory. */
 const AUGMENT_CHUNK = 1000;
-const initialRates = new WeakMap<object, number>();
+
+type Emit = (event: TrainingEvent) => Promise<void>;
+
+/** Everything about a call that is settled before its first epoch. */
+interface TrainingRun {
+  model: tf.LayersModel;
+  options: TrainOptions;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** The training examples without augmented copies. */
+  train: ImageSet;
+  validation?: ImageSet;
+  monitor: MonitoredMetric;
+  /** Augmented copies added to `train` (0: none). */
+  copies: number;
+  /** Examples per epoch, augmented copies included. */
+  trainExamples: number;
+  batchesPerEpoch: number;
+  batchEventEvery: number;
+  emit: Emit;
+}
 
 /** Trains a compiled model on labelled uint8 images (e.g. MnistData.train). */
-export async function trainModel(model: tf.LayersModel, data: LabeledImages, options: TrainOptions = {}): Promise<TrainResult> {
+export async function trainModel(model: tf.LayersModel, data: ImageSet, options: TrainOptions = {}): Promise<TrainResult> {
   const started = performance.now();
-  checkLabeledImages(data, 'training data');
-  const epochs = positiveInt(options.epochs ?? 5, 'epochs');
-  const batchSize = positiveInt(options.batchSize ?? 128, 'batchSize');
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  if (!model.optimizer) throw new Error('trainModel: the model is not compiled (call model.compile first)');
+  const run = prepareRun(model, data, options);
+  const validationExamples = run.validation?.count ?? 0;
+  await run.emit({ kind: 'start', epochs: run.epochs, batchesPerEpoch: run.batchesPerEpoch, trainExamples: run.trainExamples, validationExamples });
+  const learningRateFor = epochLearningRates(model, options.learningRateSchedule, run.epochs);
+  const dropouts = new DropoutSeeds(model);
+  const best = new BestEpoch(run.monitor, options.earlyStopping);
+  try {
+    const { history, stoppedEarly } = await trainEpochs(run, learningRateFor, dropouts, best);
+    const restoredBest = best.restoreInto(model, history.length);
+    await run.emit({ kind: 'end', stoppedEarly, bestEpoch: best.epoch, restoredBest });
+    return {
+      history, bestEpoch: best.epoch, monitor: run.monitor, stoppedEarly, restoredBest, seed: run.seed,
+      trainExamples: run.trainExamples, validationExamples, seconds: secondsSince(started),
+    };
+  } finally {
+    best.dispose();
+    dropouts.restore();
+  }
+}
 
+/** Checks the data and options, splits off validation examples and settles the run's sizes. */
+function prepareRun(model: tf.LayersModel, data: ImageSet, options: TrainOptions): TrainingRun {
+  checkImageSet(data, 'training data');
+  const epochs = positiveInt(options.epochs ?? DEFAULT_EPOCHS, 'epochs');
+  const batchSize = positiveInt(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize');
+  const seed = options.seed ?? randomSeed();
+  if (!model.optimizer) throw new Error('trainModel: the model is not compiled (call model.compile first)');
   const { train, validation } = splitValidation(data, options);
   if (train.count === 0) throw new Error('trainModel: no training examples left after the validation split');
   const monitor: MonitoredMetric = options.monitor ?? (validation ? 'valLoss' : 'loss');
   if (monitor.startsWith('val') && !validation) throw new Error(`trainModel: monitor ${monitor} needs validation data`);
+  const copies = options.augment ? Math.max(0, Math.floor(options.augment.copies ?? 1)) : 0;
+  const trainExamples = train.count * (1 + copies);
+  const batchesPerEpoch = Math.ceil(trainExamples / batchSize);
+  return {
+    model, options, epochs, batchSize, seed, train, validation, monitor, copies, trainExamples, batchesPerEpoch,
+    batchEventEvery: options.batchEventEvery ?? Math.max(1, Math.round(batchesPerEpoch / BATCH_EVENTS_PER_EPOCH)),
+    emit: progressEmitter(options),
+  };
+}
 
+/** Shows each event on the console (as options.progress says) and passes it to onProgress. */
+function progressEmitter(options: TrainOptions): Emit {
   const show = consoleProgress(options.progress ?? 'auto', options.progressStream);
-  const emit = async (event: TrainingEvent) => {
+  return async (event) => {
     show?.(event);
     await options.onProgress?.(event);
   };
+}
 
-  const copies = options.augment ? Math.max(0, Math.floor(options.augment.copies ?? 1)) : 0;
-  const trainExamples = train.count * (1 + copies);
-  const batches = Math.ceil(trainExamples / batchSize);
-  const every = options.batchEventEvery ?? Math.max(1, Math.round(batches / 50));
-  await emit({ kind: 'start', epochs, batchesPerEpoch: batches, trainExamples, validationExamples: validation?.count ?? 0 });
-
-  const optimizer = model.optimizer as unknown as { learningRate: number };
-  // A schedule starts from the rate the optimizer was built with, also when training resumes
-  // after an earlier call has decayed it.
-  if (!initialRates.has(optimizer)) initialRates.set(optimizer, optimizer.learningRate);
-  const initialLr = initialRates.get(optimizer)!;
+/** The epochs of a run, until the last or until early stopping ends it. */
+async function trainEpochs(
+  run: TrainingRun, learningRateFor: (epoch: number) => number, dropouts: DropoutSeeds, best: BestEpoch,
+): Promise<{ history: EpochRecord[]; stoppedEarly: boolean }> {
   const history: EpochRecord[] = [];
-  let best = { value: Infinity, epoch: 0 };
-  let bestWeights: tf.Tensor[] | undefined;
-  let stale = 0;
-  let stoppedEarly = false;
-  let epochData: LabeledImages = train;
-  const dropouts = seedableDropouts(model);
-
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      if (options.augment && copies > 0 && (epoch === 0 || options.augment.fresh)) {
-        epochData = await withAugmentedCopies(train, options.augment.options, copies, seed + 7919 * (epoch + 1), emit);
-      }
-      const lr = options.learningRateSchedule ? options.learningRateSchedule(epoch, initialLr, epochs) : optimizer.learningRate;
-      optimizer.learningRate = lr;
-
-      const order = shuffledIndices(epochData.count, mixSeed(seed, epoch, -1, -1));
-      const t0 = performance.now();
-      let lossSum = 0;
-      let accSum = 0;
-      let seen = 0;
-      for (let b = 0; b < batches; b++) {
-        const indices = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, epochData.count));
-        const { xs, ys } = gatherBatch(epochData, indices);
-        dropouts.forEach((layer, k) => (layer.seed = mixSeed(seed, epoch, b, k)));
-        let out: number | number[];
-        try {
-          out = await model.trainOnBatch(xs, ys);
-        } finally {
-          xs.dispose();
-          ys.dispose();
-        }
-        const [loss, acc] = Array.isArray(out) ? out : [out, NaN];
-        lossSum += loss * indices.length;
-        accSum += acc * indices.length;
-        seen += indices.length;
-        if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at epoch ${epoch + 1}, batch ${b + 1} (try a lower learning rate)`);
-        if ((b + 1) % every === 0 || b + 1 === batches) {
-          const secs = (performance.now() - t0) / 1000;
-          await emit({ kind: 'batch', epoch: epoch + 1, epochs, batch: b + 1, batches, loss: lossSum / seen, acc: accSum / seen, examplesPerSec: seen / secs });
-        }
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      const record: EpochRecord = { epoch: epoch + 1, loss: lossSum / seen, acc: accSum / seen, lr, seconds, examplesPerSec: seen / seconds };
-      if (validation) {
-        const report = await evaluateModel(model, validation, { batchSize: Math.max(batchSize, 256), maxMisclassified: 0 });
-        record.valLoss = report.loss;
-        record.valAcc = report.accuracy;
-      }
-      history.push(record);
-
-      const value = monitoredValue(record, monitor);
-      const minDelta = options.earlyStopping?.minDelta ?? 0;
-      const improved = value < best.value - minDelta;
-      if (improved) {
-        best = { value, epoch: epoch + 1 };
-        stale = 0;
-        if (options.earlyStopping?.restoreBest !== false && options.earlyStopping) {
-          bestWeights?.forEach((w) => w.dispose());
-          bestWeights = snapshotWeights(model);
-        }
-        if (options.checkpointDir) {
-          await saveModel(model, options.checkpointDir, { ...options.checkpointMetadata, epoch: epoch + 1, monitor, [monitor]: record[monitor] });
-        }
-      } else {
-        stale++;
-      }
-      await emit({ kind: 'epoch', epochs, record, improved });
-      if (options.earlyStopping && stale >= options.earlyStopping.patience && epoch + 1 < epochs) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    let restoredBest = false;
-    if (bestWeights && best.epoch !== history.length) {
-      model.setWeights(bestWeights);
-      restoredBest = true;
-    }
-    await emit({ kind: 'end', stoppedEarly, bestEpoch: best.epoch, restoredBest });
-    return {
-      history, bestEpoch: best.epoch, monitor, stoppedEarly, restoredBest, seed,
-      trainExamples, validationExamples: validation?.count ?? 0,
-      seconds: (performance.now() - started) / 1000,
-    };
-  } finally {
-    bestWeights?.forEach((w) => w.dispose());
-    dropouts.forEach((layer) => (layer.seed = layer.originalSeed));
+  let examples = run.train;
+  for (let epoch = 0; epoch < run.epochs; epoch++) {
+    examples = await epochExamples(run, epoch, examples);
+    const record = await trainEpoch(run, examples, epoch, learningRateFor(epoch), dropouts);
+    if (run.validation) await addValidation(run, run.validation, record);
+    history.push(record);
+    const improved = best.observe(run.model, record);
+    if (improved && run.options.checkpointDir) await saveCheckpoint(run, run.options.checkpointDir, record);
+    await run.emit({ kind: 'epoch', epochs: run.epochs, record, improved });
+    if (best.shouldStop(record.epoch, run.epochs)) return { history, stoppedEarly: true };
   }
+  return { history, stoppedEarly: false };
 }
 
 /**
- * Dropout layers whose mask seed we set per batch. tfjs draws masks from Math.random unless a
- * layer has a seed, and a fixed seed would repeat one mask on every batch; a seed derived from
- * (run seed, epoch, batch, layer) gives fresh masks that repeat exactly from run to run.
+ * The examples to train on in `epoch`: `previous` again, or the originals with new augmented
+ * copies, which are drawn for the first epoch and, when fresh, for every epoch.
  */
-function seedableDropouts(model: tf.LayersModel): { seed?: number; originalSeed?: number }[] {
-  return model.layers
-    .filter((layer) => layer.getClassName().includes('Dropout'))
-    .map((layer) => {
-      const l = layer as unknown as { seed?: number; originalSeed?: number };
-      l.originalSeed = l.seed;
-      return l;
-    });
+async function epochExamples(run: TrainingRun, epoch: number, previous: ImageSet): Promise<ImageSet> {
+  const augment = run.options.augment;
+  if (!augment || run.copies === 0 || (epoch > 0 && !augment.fresh)) return previous;
+  return withAugmentedCopies(run.train, augment.options, run.copies, augmentSeed(run.seed, epoch), run.emit);
 }
 
-function mixSeed(seed: number, epoch: number, batch: number, layer: number): number {
-  let h = seed >>> 0;
-  for (const v of [epoch, batch, layer]) h = Math.imul(h ^ (v + 0x9e3779b9), 0x85ebca6b) >>> 0;
-  return h;
+/** One pass over `examples` in this epoch's shuffled order; returns the epoch's record (without validation). */
+async function trainEpoch(run: TrainingRun, examples: ImageSet, epoch: number, lr: number, dropouts: DropoutSeeds): Promise<EpochRecord> {
+  const order = shuffledIndices(examples.count, shuffleSeed(run.seed, epoch));
+  const started = performance.now();
+  const means = new EpochMeans();
+  for (let batch = 0; batch < run.batchesPerEpoch; batch++) {
+    const indices = order.subarray(batch * run.batchSize, Math.min((batch + 1) * run.batchSize, examples.count));
+    dropouts.reseed(run.seed, epoch, batch);
+    const [loss, acc] = await trainBatch(run.model, examples, indices);
+    means.add(loss, acc, indices.length);
+    if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (try a lower learning rate)`);
+    if ((batch + 1) % run.batchEventEvery === 0 || batch + 1 === run.batchesPerEpoch) {
+      await run.emit({
+        kind: 'batch', epoch: epoch + 1, epochs: run.epochs, batch: batch + 1, batches: run.batchesPerEpoch,
+        loss: means.loss, acc: means.acc, examplesPerSec: means.examples / secondsSince(started),
+      });
+    }
+  }
+  const seconds = secondsSince(started);
+  return { epoch: epoch + 1, loss: means.loss, acc: means.acc, lr, seconds, examplesPerSec: means.examples / seconds };
+}
+
+/** One optimizer step on the examples at `indices`; returns the batch's loss and accuracy. */
+async function trainBatch(model: tf.LayersModel, examples: ImageSet, indices: ArrayLike<number>): Promise<number[]> {
+  const { xs, ys } = gatherBatch(examples, indices);
+  let out: number | number[];
+  try {
+    out = await model.trainOnBatch(xs, ys);
+  } finally {
+    xs.dispose();
+    ys.dispose();
+  }
+  return Array.isArray(out) ? out : [out, NaN];
+}
+
+/** Loss and accuracy averaged over an epoch's examples so far (batches weighted by their size). */
+class EpochMeans {
+  private lossSum = 0;
+  private accSum = 0;
+  private seen = 0;
+
+  add(loss: number, acc: number, count: number): void {
+    this.lossSum += loss * count;
+    this.accSum += acc * count;
+    this.seen += count;
+  }
+
+  get examples(): number {
+    return this.seen;
+  }
+
+  get loss(): number {
+    return this.lossSum / this.seen;
+  }
+
+  get acc(): number {
+    return this.accSum / this.seen;
+  }
+}
+
+/** Adds the validation loss and accuracy to an epoch's record. */
+async function addValidation(run: TrainingRun, validation: ImageSet, record: EpochRecord): Promise<void> {
+  const report = await evaluateModel(run.model, validation, { batchSize: Math.max(run.batchSize, MIN_VALIDATION_BATCH), maxMisclassified: 0 });
+  record.valLoss = report.loss;
+  record.valAcc = report.accuracy;
+}
+
+/** Saves the model as the best so far, with its epoch and monitored value in the metadata. */
+async function saveCheckpoint(run: TrainingRun, dir: string, record: EpochRecord): Promise<void> {
+  await saveModel(run.model, dir, { ...run.options.checkpointMetadata, epoch: record.epoch, monitor: run.monitor, [run.monitor]: record[run.monitor] });
+}
+
+/** The part of a tfjs optimizer a schedule sets: every tfjs optimizer keeps its rate in this field. */
+interface RateOptimizer {
+  learningRate: number;
+}
+
+/**
+ * The rate each optimizer was built with, noted the first time trainModel sees the optimizer. A
+ * schedule overwrites `learningRate` epoch by epoch, so without this a later call that resumes
+ * training would start its schedule from the decayed rate.
+ */
+const builtRates = new WeakMap<RateOptimizer, number>();
+
+function builtRate(optimizer: RateOptimizer): number {
+  const known = builtRates.get(optimizer);
+  if (known !== undefined) return known;
+  builtRates.set(optimizer, optimizer.learningRate);
+  return optimizer.learningRate;
+}
+
+/**
+ * Returns a function that sets the optimizer's rate for a 0-based epoch and returns it: the
+ * schedule's (started from the rate the optimizer was built with), else the rate it has.
+ */
+function epochLearningRates(model: tf.LayersModel, schedule: LearningRateSchedule | undefined, epochs: number): (epoch: number) => number {
+  const optimizer = model.optimizer as unknown as RateOptimizer;
+  const initial = builtRate(optimizer);
+  return (epoch) => {
+    const lr = schedule ? schedule(epoch, initial, epochs) : optimizer.learningRate;
+    optimizer.learningRate = lr;
+    return lr;
+  };
 }
 
 function positiveInt(value: number, name: string): number {
@@ -224,9 +301,19 @@ function positiveInt(value: number, name: string): number {
   return value;
 }
 
-function splitValidation(data: LabeledImages, options: TrainOptions): { train: LabeledImages; validation?: LabeledImages } {
+/** A seed for a call that gives none: a non-negative 31-bit integer, returned in the result. */
+function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}
+
+function secondsSince(start: number): number {
+  return (performance.now() - start) / 1000;
+}
+
+/** The training and validation examples: validationData if given, else the last validationSplit of `data`. */
+function splitValidation(data: ImageSet, options: TrainOptions): { train: ImageSet; validation?: ImageSet } {
   if (options.validationData) {
-    checkLabeledImages(options.validationData, 'validation data');
+    checkImageSet(options.validationData, 'validation data');
     return { train: data, validation: options.validationData };
   }
   const split = options.validationSplit ?? 0;
@@ -234,44 +321,34 @@ function splitValidation(data: LabeledImages, options: TrainOptions): { train: L
   const held = Math.floor(data.count * split);
   if (held === 0) return { train: data };
   const keep = data.count - held;
-  const range = (from: number, n: number) => Uint32Array.from({ length: n }, (_, i) => from + i);
-  return { train: selectImages(data, range(0, keep)), validation: selectImages(data, range(keep, held)) };
-}
-
-/** Lower is better for every monitored value, so accuracies are negated. */
-function monitoredValue(record: EpochRecord, monitor: MonitoredMetric): number {
-  const v = record[monitor];
-  if (v === undefined) throw new Error(`trainModel: ${monitor} was not measured`);
-  return monitor === 'acc' || monitor === 'valAcc' ? -v : v;
-}
-
-/** Copies of the current weights: the variables themselves are updated in place by the optimizer. */
-function snapshotWeights(model: tf.LayersModel): tf.Tensor[] {
-  return tf.tidy(() => model.getWeights().map((w) => w.clone()));
+  return { train: selectImages(data, indexRange(0, keep)), validation: selectImages(data, indexRange(keep, held)) };
 }
 
 /**
  * The originals followed by `copies` augmented copies, stored as uint8 (rounded) so 120k images
  * take 94 MB instead of 376 MB as float32. Augmentation runs in chunks to bound tensor memory.
  */
-async function withAugmentedCopies(
-  set: LabeledImages, options: AugmentOptions, copies: number, seed: number, emit: (e: TrainingEvent) => Promise<void>,
-): Promise<LabeledImages> {
-  const size = set.rows * set.cols;
-  const parts: LabeledImages[] = [set];
+async function withAugmentedCopies(set: ImageSet, options: AugmentOptions, copies: number, seed: number, emit: Emit): Promise<ImageSet> {
+  const parts: ImageSet[] = [set];
   for (let copy = 1; copy <= copies; copy++) {
-    const images = new Uint8Array(set.count * size);
-    for (let start = 0; start < set.count; start += AUGMENT_CHUNK) {
-      const count = Math.min(AUGMENT_CHUNK, set.count - start);
-      const scaled = tf.tidy(() => {
-        const augmented = augmentImages(imageBatchTensor(set, start, count), options, seed + copy * 100003 + start);
-        return augmented.mul(255).round().clipByValue(0, 255).toInt();
-      });
-      images.set(await scaled.data(), start * size);
-      scaled.dispose();
-      await emit({ kind: 'augment', copy, copies, done: start + count, total: set.count });
-    }
-    parts.push({ images, labels: set.labels, count: set.count, rows: set.rows, cols: set.cols });
+    parts.push(await augmentedCopy(set, options, copy, copies, seed, emit));
   }
   return concatImages(parts);
+}
+
+/** The `copy`-th augmented copy of `set`, made chunk by chunk. */
+async function augmentedCopy(set: ImageSet, options: AugmentOptions, copy: number, copies: number, seed: number, emit: Emit): Promise<ImageSet> {
+  const size = set.rows * set.cols;
+  const images = new Uint8Array(set.count * size);
+  for (let start = 0; start < set.count; start += AUGMENT_CHUNK) {
+    const count = Math.min(AUGMENT_CHUNK, set.count - start);
+    const scaled = tf.tidy(() => {
+      const augmented = augmentImages(imageBatchTensor(set, start, count), options, augmentChunkSeed(seed, copy, start));
+      return augmented.mul(255).round().clipByValue(0, 255).toInt();
+    });
+    images.set(await scaled.data(), start * size);
+    scaled.dispose();
+    await emit({ kind: 'augment', copy, copies, done: start + count, total: set.count });
+  }
+  return { images, labels: set.labels, count: set.count, rows: set.rows, cols: set.cols };
 }

@@ -76,7 +76,6 @@ export { type DataFrameLike, type TableInput, type TableOptions, dataFrameHtml, 
 export {
   type TrainingProgressEventLike,
   type TrainingProgressOptions,
-  type ProgressEpochRecord,
   trainingProgressDisplay,
 } from './training-display';
 export { type GreyImageLike, type PredictionCardInput, predictionCardHtml, showPrediction } from './prediction';

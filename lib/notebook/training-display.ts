@@ -3,22 +3,11 @@
  * update_display_data with a display_id, which tslab's writer supports) as batches and epochs go
  * by. Outside a kernel it prints one line per epoch instead of redrawing.
  */
+import type { EpochRecord } from '../model/train-progress';
 import { type DisplayEnvironment, displayEnvironment, newDisplayId, sendBundle } from './display';
 import { escapeHtml, formatPercent, styleAttr } from './html';
 import { dataFrameHtml, tableText } from './tables';
 import { VIZ_COLORS, VIZ_FONT } from './theme';
-
-/** One finished epoch (the training history's record). */
-export interface ProgressEpochRecord {
-  epoch: number;
-  loss: number;
-  acc: number;
-  valLoss?: number;
-  valAcc?: number;
-  lr?: number;
-  seconds?: number;
-  examplesPerSec?: number;
-}
 
 /**
  * The training events we draw; trainModel's `onProgress` events fit this shape (kinds 'start',
@@ -40,7 +29,7 @@ export interface TrainingProgressEventLike {
   copies?: number;
   done?: number;
   total?: number;
-  record?: ProgressEpochRecord;
+  record?: EpochRecord;
   improved?: boolean;
   stoppedEarly?: boolean;
   bestEpoch?: number;
@@ -64,7 +53,7 @@ interface ProgressState {
   epochFraction?: number;
   overallFraction?: number;
   running?: { loss?: number; acc?: number; examplesPerSec?: number; elapsed?: string };
-  records: ProgressEpochRecord[];
+  records: EpochRecord[];
   done: boolean;
   footer?: string;
 }
@@ -77,7 +66,7 @@ function bar(fraction: number, color: string): string {
 
 const HISTORY_COLUMNS = ['epoch', 'loss', 'acc', 'valLoss', 'valAcc', 'lr', 'seconds', 'examplesPerSec'];
 
-function historyRows(records: ProgressEpochRecord[]): Record<string, unknown>[] {
+function historyRows(records: EpochRecord[]): Record<string, unknown>[] {
   return records.map((r) => {
     const row: Record<string, unknown> = {};
     for (const c of HISTORY_COLUMNS) row[c] = (r as unknown as Record<string, unknown>)[c];
@@ -129,7 +118,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
 }
 
-function epochLine(r: ProgressEpochRecord, epochs?: number): string {
+function epochLine(r: EpochRecord, epochs?: number): string {
   const bits = [
     `epoch ${r.epoch}${epochs ? `/${epochs}` : ''}`,
     `loss ${r.loss.toFixed(4)}`,

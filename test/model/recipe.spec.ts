@@ -1,8 +1,6 @@
 import { strict as assert } from 'assert';
-import { REFERENCE_AUGMENTATION } from '../../lib/model/augment';
 import { MnistData } from '../../lib/data';
-import { STRONG_AUGMENTATION } from '../../lib/model/architectures';
-import { HELD_OUT_TEST_EXAMPLES, parseAugmentFlag, trainTestSets } from '../../lib/model/recipe';
+import { HELD_OUT_TEST_EXAMPLES, trainTestSets } from '../../lib/model/recipe';
 import { syntheticDigits } from './synthetic';
 
 function mnistLike(train: number, test: number | null): MnistData {
@@ -17,15 +15,6 @@ function mnistLike(train: number, test: number | null): MnistData {
 }
 
 describe('training recipe helpers', () => {
-  it('parses --augment', () => {
-    assert.equal(parseAugmentFlag('none'), null);
-    assert.deepEqual(parseAugmentFlag('reference'), { ...REFERENCE_AUGMENTATION });
-    assert.deepEqual(parseAugmentFlag('strong'), { ...STRONG_AUGMENTATION });
-    assert.deepEqual(parseAugmentFlag('{"rotationRange": 8}'), { rotationRange: 8 });
-    assert.throws(() => parseAugmentFlag('[1]'), /must be an object/);
-    assert.throws(() => parseAugmentFlag('{'), /expected none, reference, strong or a JSON object/);
-  });
-
   it('uses the official test split when there is one, and limits both sets', () => {
     const data = mnistLike(3000, 500);
     const { train, test, testSplit } = trainTestSets(data, 1000, 100);

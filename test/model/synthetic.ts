@@ -1,8 +1,8 @@
 /** Synthetic labelled 28x28 digits for fast tests: class c is a bright square at a place fixed by c, plus noise. */
-import { LabeledImages } from '../../lib/model/batches';
+import type { ImageSet } from '../../lib/data/types';
 
 /** `count` images; a given seed always gives the same set. */
-export function syntheticDigits(count: number, seed = 1): LabeledImages {
+export function syntheticDigits(count: number, seed = 1): ImageSet {
   let s = seed >>> 0;
   const rand = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
