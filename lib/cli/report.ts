@@ -1,7 +1,7 @@
 /** `digit-lab report` (`npm run report`): run the walkthrough notebook and write the report into reports/. */
 import { Command } from 'commander';
 import * as path from 'path';
-import { digitLabRoot } from '../data/cache';
+import { digitLabRoot } from '../common/paths';
 import { action } from './common';
 import { addRunnerOptions, runNotebookFromCli } from './run';
 

@@ -4,11 +4,8 @@
  * so a notebook started anywhere uses the same cache).
  */
 import * as crypto from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import { digitLabRoot } from '../common/paths';
-
-export { digitLabRoot };
 
 /** Environment variable that overrides the data directory. */
 export const DATA_DIR_ENV = 'DIGIT_LAB_DATA_DIR';

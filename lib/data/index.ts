@@ -14,7 +14,8 @@ export { MNIST_DATASETS, findMnistDataset, mirrorEnvVariable, mirrorsForDataset,
 export type { MnistDatasetSpec, MnistFileSpec } from './catalogue';
 export { DownloadError, downloadMnistFile } from './download';
 export type { DownloadOptions, DownloadProgress, DownloadAttempt, DownloadedFile } from './download';
-export { DATA_DIR_ENV, datasetCacheDir, digitLabRoot, resolveDataDir } from './cache';
+export { DATA_DIR_ENV, datasetCacheDir, resolveDataDir } from './cache';
+export { digitLabRoot } from '../common/paths';
 export { EMBEDDED_SHUFFLE_SEED, embeddedMnistPermutation, loadEmbeddedMnist } from './embedded';
 export type { EmbeddedMnist, EmbeddedOrder } from './embedded';
 export { checkMnistFile } from './verify';

@@ -3,6 +3,7 @@
  * update_display_data with a display_id, which tslab's writer supports) as batches and epochs go
  * by. Outside a kernel it prints one line per epoch instead of redrawing.
  */
+import { formatDuration } from '../common/format';
 import type { EpochRecord } from '../model/train-progress';
 import { type DisplayEnvironment, displayEnvironment, newDisplayId, sendBundle } from './display';
 import { escapeHtml, formatPercent, styleAttr } from './html';
@@ -110,12 +111,9 @@ export function renderProgressText(state: ProgressState): string {
   return lines.join('\n');
 }
 
-/** "12.3 s" under a minute, "2 min 05 s" above. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, ms) / 1000;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const whole = Math.round(seconds);
-  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+/** Elapsed milliseconds as "12.3 s" under a minute, "2 min 05 s" above (a fixed width while it ticks). */
+export function formatElapsed(ms: number): string {
+  return formatDuration(ms / 1000, { padSeconds: true, milliseconds: false });
 }
 
 function epochLine(r: EpochRecord, epochs?: number): string {
@@ -144,7 +142,7 @@ export function trainingProgressDisplay(options: TrainingProgressOptions = {}): 
   let shown = false;
   let lastDraw = -Infinity;
   let startedAt: number | null = null;
-  const elapsed = () => formatDuration(now() - (startedAt ?? now()));
+  const elapsed = () => formatElapsed(now() - (startedAt ?? now()));
 
   const draw = (env: DisplayEnvironment) => {
     sendBundle({ 'text/html': renderProgressHtml(state), 'text/plain': renderProgressText(state) }, { displayId, update: shown }, env);

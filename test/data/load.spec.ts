@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { loadMnist } from '../../lib/data/load';
-import { resolveDataDir, digitLabRoot } from '../../lib/data/cache';
+import { resolveDataDir } from '../../lib/data/cache';
+import { digitLabRoot } from '../../lib/common/paths';
 import { labelHistogram } from '../../lib/data/summary';
 import {
   MNIST_TEST_HISTOGRAM, MNIST_TRAIN_HISTOGRAM, PROJECT_ROOT, SHARED_MNIST, closedPort, removeTempDirs, requireSharedMnist, tempDir,

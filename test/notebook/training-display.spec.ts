@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import type { DisplayDataWriter, DisplayEnvironment } from '../../lib/notebook/display';
-import { formatDuration, trainingProgressDisplay } from '../../lib/notebook/training-display';
+import { formatElapsed, trainingProgressDisplay } from '../../lib/notebook/training-display';
 
 type Sent = { content: Parameters<DisplayDataWriter>[0]; update: boolean };
 
@@ -71,9 +71,9 @@ describe('notebook: training progress', () => {
   });
 
   it('formats durations', () => {
-    assert.equal(formatDuration(12_345), '12.3 s');
-    assert.equal(formatDuration(125_000), '2 min 05 s');
-    assert.equal(formatDuration(-5), '0.0 s');
+    assert.equal(formatElapsed(12_345), '12.3 s');
+    assert.equal(formatElapsed(125_000), '2 min 05 s');
+    assert.equal(formatElapsed(-5), '0.0 s');
   });
 
   it('shows augmentation progress', () => {
