@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { classDistributionFigure, confusionMatrixFigure, perClassBarsFigure, trainingCurvesFigure } from '../../lib/notebook/figures';
-import { figureFallbackHtml, figureSvg, niceTicks, svgImgTag } from '../../lib/notebook/svg';
+import { figureFallbackHtml, figureSvg, svgImgTag } from '../../lib/notebook/svg';
+import { niceTicks } from '../../lib/notebook/svg-scale';
 
 function count(svg: string, re: RegExp): number {
   return (svg.match(re) ?? []).length;
