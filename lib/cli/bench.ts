@@ -68,8 +68,8 @@ export function benchBackends(asked: string[] | undefined): BenchBackend[] {
 }
 
 function defaultBenchBackends(): BenchBackend[] {
-  const { detectTfjsNode } = require('../engine/backend') as typeof import('../engine/backend');
-  return detectTfjsNode().available ? ['tensorflow', 'wasm'] : ['wasm'];
+  const { findNativeSource } = require('../engine/native/load') as typeof import('../engine/native/load');
+  return findNativeSource().source ? ['tensorflow', 'wasm'] : ['wasm'];
 }
 
 /** Adds `digit-lab bench`; the benchmarks (and TensorFlow.js) load only when the command runs. */

@@ -5,10 +5,10 @@
  * returned and printed, so reports can record them.
  */
 import * as os from 'os';
-import * as path from 'path';
-import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './kernels/register';
+import { registerTensorflowKernels } from './kernels/tensorflow/register';
+import { findNativeSource, loadNative } from './native/load';
 import { setJsPoolThreads } from './threads/js-pool';
 import { createThreadedWasmBackend, MAX_WASM_THREADS, wasmThreadsSupported } from './threads/wasm-threads';
 
@@ -37,30 +37,6 @@ export interface BackendInfo {
   kernels?: string[];
 }
 
-const TFJS_NODE = '@tensorflow/tfjs-node';
-
-/**
- * Whether the real native tfjs-node is installed. Here `@tensorflow/tfjs-node` may be an npm
- * alias of plain `@tensorflow/tfjs` (made for danfojs-node), which must not count.
- */
-export function detectTfjsNode(): { available: boolean; reason: string } {
-  let pkgJson: string;
-  try {
-    pkgJson = require.resolve(`${TFJS_NODE}/package.json`);
-  } catch {
-    return { available: false, reason: `${TFJS_NODE} is not installed` };
-  }
-  try {
-    const name = JSON.parse(fs.readFileSync(pkgJson, 'utf8')).name as string;
-    if (name !== TFJS_NODE) {
-      return { available: false, reason: `${TFJS_NODE} resolves to ${name} (an alias, not the native binding)` };
-    }
-  } catch (err) {
-    return { available: false, reason: `cannot read ${path.relative(process.cwd(), pkgJson)}: ${(err as Error).message}` };
-  }
-  return { available: true, reason: `${TFJS_NODE} is installed` };
-}
-
 function defaultThreads(): number {
   const fromEnv = Number(process.env.DIGIT_LAB_WASM_THREADS);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return Math.min(fromEnv, MAX_WASM_THREADS);
@@ -84,12 +60,23 @@ function resolvePreference(preference: BackendPreference | undefined): BackendPr
 }
 
 async function tryTensorflow(): Promise<BackendInfo> {
-  const found = detectTfjsNode();
-  if (!found.available) throw new Error(found.reason);
-  require(TFJS_NODE);
-  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${TFJS_NODE} loaded but its backend did not start`);
-  return { name: 'tensorflow', reason: `native ${TFJS_NODE} loaded` };
+  if (!tf.findBackendFactory('tensorflow')) {
+    const found = findNativeSource();
+    if (!found.source) throw new Error(found.reason);
+    try {
+      loadNative(found.source);
+    } catch (err) {
+      throw new Error(`${found.source.describe} failed to load: ${(err as Error).message.split('\n')[0]}`);
+    }
+    nativeLoaded = found.source.describe;
+  }
+  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${nativeLoaded ?? 'tfjs-node'} loaded but its backend did not start`);
+  registerTensorflowKernels();
+  return { name: 'tensorflow', reason: `native TensorFlow: ${nativeLoaded ?? 'tfjs-node registered by the caller'}` };
 }
+
+/** What tryTensorflow loaded, for the reason line of later calls. */
+let nativeLoaded: string | undefined;
 
 /** One wasm backend per process: the threaded build cannot be re-created cheaply. */
 let wasmSetup: Promise<Omit<BackendInfo, 'name' | 'reason'> & { note: string }> | undefined;

@@ -1,5 +1,6 @@
 /** The training engine: backend choice and the wasm training kernels. */
-export { initBackend, detectTfjsNode, BACKEND_PREFERENCES } from './backend';
+export { initBackend, BACKEND_PREFERENCES } from './backend';
+export { detectTfjsNode, detectNativeBuild, findNativeSource } from './native/load';
 export type { BackendInfo, BackendOptions, BackendPreference } from './backend';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register';
 export { wasmThreadsSupported, MAX_WASM_THREADS } from './threads/wasm-threads';
