@@ -10,6 +10,7 @@ import { register as registerBench } from './bench';
 import { register as registerRun } from './run';
 import { register as registerReport } from './report';
 import { register as registerLab } from './lab';
+import { register as registerNative } from './native';
 
 /** Builds the program; exported so tests can inspect the declared commands and options. */
 export function buildProgram(name = 'digit-lab'): Command {
@@ -17,7 +18,7 @@ export function buildProgram(name = 'digit-lab'): Command {
     .description('Handwritten digit recognition in TypeScript: data, training, notebooks and reports')
     .version(JSON.parse(fs.readFileSync(path.join(digitLabRoot(), 'package.json'), 'utf8')).version)
     .showHelpAfterError();
-  for (const register of [registerData, registerTrain, registerPredict, registerBench, registerRun, registerReport, registerLab]) {
+  for (const register of [registerData, registerTrain, registerPredict, registerBench, registerRun, registerReport, registerLab, registerNative]) {
     register(program);
   }
   return program;
