@@ -42,11 +42,12 @@ export function register(program: Command): void {
       try {
         const result = await native.buildNative({ python: flags.python, tensorflow: flags.tensorflow, force: flags.force, progress });
         if (flags.json) {
-          printJson({ tensorflow: result.tensorflow, addon: result.addon, backend: result.backend, seconds: round(result.seconds), built: result.built });
+          printJson({ tensorflow: result.tensorflow, addon: result.addon, backend: result.backend, seconds: round(result.seconds), built: result.built, gradientDifference: result.gradientDifference });
         } else {
           process.stdout.write(
             `${result.built ? 'built' : 'already built'}: backend "tensorflow" on TensorFlow ${result.tensorflow.version} (${result.tensorflow.location})\n` +
               `addon: ${result.addon}\n` +
+              `check: a conv gradient agrees with wasm to ${result.gradientDifference.toExponential(1)} (relative)\n` +
               `in ${round(result.seconds)} s; digit-lab now trains on it (undo: digit-lab native --remove)\n`,
           );
         }

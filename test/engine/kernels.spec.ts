@@ -1,11 +1,13 @@
 /**
  * Our wasm training kernels against the cpu backend: forward values and gradients on the seed
- * CNN's shapes and on random shapes, strides and paddings.
+ * CNN's shapes and on random shapes, strides and paddings. The native tensorflow backend is
+ * compared to cpu on the same cases, except those about our wasm kernels' internals.
  */
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { setPatchChunkFloats } from '../../lib/engine/kernels/conv2d-backprop-filter';
-import { expectSameOnCpuAndWasm, randomArray, relativeError, rng, useWasm, valuesOn } from './helpers';
+import { describeEachBackend } from '../helpers/backends';
+import { expectSameAsCpu, randomArray, relativeError, rng, valuesOn } from './helpers';
 
 type Pad = 'valid' | 'same';
 
@@ -40,20 +42,24 @@ function poolCase(xShape: number[], size: number, stride: number, pad: Pad, seed
   };
 }
 
-describe('engine: wasm training kernels vs cpu', function () {
-  this.timeout(120_000);
+describe('engine: kernel comparisons', () => {
+  it('relativeError notices a real difference (the comparison can fail)', () => {
+    assert.ok(relativeError(Float32Array.from([1, 2]), Float32Array.from([1, 2.001])) > 1e-4);
+    assert.strictEqual(relativeError(Float32Array.from([1, 2]), Float32Array.from([1, 2])), 0);
+  });
+});
 
-  before(async () => {
-    await useWasm();
-  });
-  after(async () => {
-    await tf.setBackend('cpu');
-  });
+describeEachBackend('engine: training kernels vs cpu', function (backend) {
+  this.timeout(120_000);
+  /** Runs `fn` on cpu and on this suite's backend; throws past `tol` (relative). */
+  const expectSameOnCpuAnd = (label: string, fn: () => tf.Tensor[], tol?: number) => expectSameAsCpu(backend, label, fn, tol);
+  /** The same for the seed CNN's (slow on cpu) shapes: the cpu result is computed once for all backends. */
+  const expectSameOnCachedCpuAnd = (label: string, fn: () => tf.Tensor[]) => expectSameAsCpu(backend, label, fn, undefined, `kernels.spec ${label}`);
 
   describe('Conv2DBackpropFilter / Conv2DBackpropInput (via conv2d gradients)', () => {
     it('match cpu on the seed CNN shapes (batch 4)', async () => {
-      await expectSameOnCpuAndWasm('conv1', convCase([4, 28, 28, 1], [3, 3, 1, 64], 1, 'valid', 1));
-      await expectSameOnCpuAndWasm('conv2', convCase([4, 13, 13, 64], [2, 2, 64, 128], 1, 'valid', 2));
+      await expectSameOnCachedCpuAnd('conv1', convCase([4, 28, 28, 1], [3, 3, 1, 64], 1, 'valid', 1));
+      await expectSameOnCachedCpuAnd('conv2', convCase([4, 13, 13, 64], [2, 2, 64, 128], 1, 'valid', 2));
     });
 
     for (const stride of [1, 2]) {
@@ -67,35 +73,39 @@ describe('engine: wasm training kernels vs cpu', function () {
             const shapeX = [1 + Math.floor(rand() * 3), h, w, 1 + Math.floor(rand() * 5)];
             const shapeF = [k, 1 + Math.floor(rand() * 3), shapeX[3], 1 + Math.floor(rand() * 6)];
             if (shapeF[1] > w) shapeF[1] = w;
-            await expectSameOnCpuAndWasm(`x ${shapeX} f ${shapeF} s${stride} ${pad}`,
+            await expectSameOnCpuAnd(`x ${shapeX} f ${shapeF} s${stride} ${pad}`,
               convCase(shapeX, shapeF, stride, pad, 1000 + trial));
           }
         });
       }
     }
 
-    it('give the same filter gradient when the patches are processed in many small blocks', async () => {
-      const old = setPatchChunkFloats(1000);
-      try {
-        await expectSameOnCpuAndWasm('chunked conv2', convCase([5, 13, 13, 8], [2, 2, 8, 16], 1, 'valid', 21));
-        await expectSameOnCpuAndWasm('chunked same s2', convCase([5, 9, 7, 6], [3, 3, 6, 4], 2, 'same', 22));
-      } finally {
-        setPatchChunkFloats(old);
-      }
-    });
+    // Both about our wasm kernel: its patch blocking, and explicit padding (which tfjs-node's
+    // Conv2DBackpropFilter rejects: "TF Backend supports only 'valid' and 'same' padding").
+    if (backend === 'wasm') {
+      it('give the same filter gradient when the patches are processed in many small blocks', async () => {
+        const old = setPatchChunkFloats(1000);
+        try {
+          await expectSameOnCpuAnd('chunked conv2', convCase([5, 13, 13, 8], [2, 2, 8, 16], 1, 'valid', 21));
+          await expectSameOnCpuAnd('chunked same s2', convCase([5, 9, 7, 6], [3, 3, 6, 4], 2, 'same', 22));
+        } finally {
+          setPatchChunkFloats(old);
+        }
+      });
 
-    it('give the filter gradient the cpu gives when called as a kernel with explicit padding', async () => {
-      const rand = rng(9);
-      const xv = randomArray(2 * 7 * 6 * 3, rand);
-      const dyv = randomArray(2 * 4 * 3 * 5, rand);
-      const run = () => {
-        const x = tf.tensor4d(xv, [2, 7, 6, 3]);
-        const dy = tf.tensor4d(dyv, [2, 4, 3, 5]);
-        const attrs = { strides: [2, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dataFormat: 'NHWC', filterShape: [3, 3, 3, 5] };
-        return [tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor];
-      };
-      await expectSameOnCpuAndWasm('explicit pad', run);
-    });
+      it('give the filter gradient the cpu gives when called as a kernel with explicit padding', async () => {
+        const rand = rng(9);
+        const xv = randomArray(2 * 7 * 6 * 3, rand);
+        const dyv = randomArray(2 * 4 * 3 * 5, rand);
+        const run = () => {
+          const x = tf.tensor4d(xv, [2, 7, 6, 3]);
+          const dy = tf.tensor4d(dyv, [2, 4, 3, 5]);
+          const attrs = { strides: [2, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dataFormat: 'NHWC', filterShape: [3, 3, 3, 5] };
+          return [tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor];
+        };
+        await expectSameOnCpuAnd('explicit pad', run);
+      });
+    }
   });
 
   describe('Conv2D / FusedConv2D forward with strided same padding', () => {
@@ -105,7 +115,7 @@ describe('engine: wasm training kernels vs cpu', function () {
         const xv = randomArray(h * w * 2, rand);
         const fv = randomArray(kh * kw * 2 * 3, rand);
         const bias = randomArray(3, rand);
-        await expectSameOnCpuAndWasm(`${h}x${w} filter ${kh}x${kw}`, () => {
+        await expectSameOnCpuAnd(`${h}x${w} filter ${kh}x${kw}`, () => {
           const x = tf.tensor4d(xv, [1, h, w, 2]);
           const f = tf.tensor4d(fv, [kh, kw, 2, 3]);
           return [tf.conv2d(x, f, 2, 'same'), tf.fused.conv2d({ x, filter: f, strides: 2, pad: 'same', bias: tf.tensor1d(bias), activation: 'relu' })];
@@ -116,17 +126,17 @@ describe('engine: wasm training kernels vs cpu', function () {
 
   describe('MaxPoolGrad', () => {
     it('matches cpu on the seed CNN shapes', async () => {
-      await expectSameOnCpuAndWasm('pool1', poolCase([4, 26, 26, 64], 2, 2, 'valid', 3));
-      await expectSameOnCpuAndWasm('pool2', poolCase([4, 12, 12, 128], 2, 2, 'valid', 4));
+      await expectSameOnCachedCpuAnd('pool1', poolCase([4, 26, 26, 64], 2, 2, 'valid', 3));
+      await expectSameOnCachedCpuAnd('pool2', poolCase([4, 12, 12, 128], 2, 2, 'valid', 4));
     });
 
     it('routes ties to the same input pixel as cpu', async () => {
-      await expectSameOnCpuAndWasm('ties', poolCase([2, 8, 8, 3], 2, 2, 'valid', 5, 2), 0);
+      await expectSameOnCpuAnd('ties', poolCase([2, 8, 8, 3], 2, 2, 'valid', 5, 2), 0);
     });
 
     for (const [size, stride, pad] of [[3, 1, 'same'], [3, 2, 'valid'], [2, 1, 'valid'], [3, 2, 'same'], [2, 2, 'same']] as const) {
       it(`matches cpu for pool ${size}, stride ${stride}, pad ${pad} (overlapping windows, borders)`, async () => {
-        await expectSameOnCpuAndWasm(`pool${size}s${stride}${pad}`, poolCase([2, 7, 9, 4], size, stride, pad, 10 + size + stride));
+        await expectSameOnCpuAnd(`pool${size}s${stride}${pad}`, poolCase([2, 7, 9, 4], size, stride, pad, 10 + size + stride));
       });
     }
   });
@@ -138,7 +148,7 @@ describe('engine: wasm training kernels vs cpu', function () {
         const [m, k, n] = [5, 7, 3];
         const av = randomArray(2 * m * k, rand);
         const bv = randomArray(2 * k * n, rand);
-        await expectSameOnCpuAndWasm(`matmul ${ta} ${tb}`, () => {
+        await expectSameOnCpuAnd(`matmul ${ta} ${tb}`, () => {
           const a = tf.tensor3d(av, ta ? [2, k, m] : [2, m, k]);
           const b = tf.tensor3d(bv, tb ? [2, n, k] : [2, k, n]);
           const f = (p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q, ta, tb)));
@@ -161,21 +171,21 @@ describe('engine: wasm training kernels vs cpu', function () {
     for (const [shape, axis, keepDims] of cases) {
       it(`matches cpu for shape ${shape}, axis ${axis}, keepDims ${keepDims}`, async () => {
         const xv = randomArray(tf.util.sizeFromShape(shape), rng(shape.length));
-        await expectSameOnCpuAndWasm('sum', () => [tf.sum(tf.tensor(xv, shape), axis, keepDims)]);
+        await expectSameOnCpuAnd('sum', () => [tf.sum(tf.tensor(xv, shape), axis, keepDims)]);
       });
     }
 
     it('gives the mean over leading axes (batch-norm statistics) as cpu does', async () => {
       const xv = randomArray(4 * 5 * 6 * 3, rng(77));
-      await expectSameOnCpuAndWasm('mean', () => [tf.mean(tf.tensor(xv, [4, 5, 6, 3]), [0, 1, 2]), tf.mean(tf.tensor(xv, [4, 5, 6, 3]), [1, 2], true)]);
+      await expectSameOnCpuAnd('mean', () => [tf.mean(tf.tensor(xv, [4, 5, 6, 3]), [0, 1, 2]), tf.mean(tf.tensor(xv, [4, 5, 6, 3]), [1, 2], true)]);
     });
 
     it('handles empty tensors', async () => {
-      await expectSameOnCpuAndWasm('empty', () => [tf.sum(tf.zeros([0, 3]), 0), tf.sum(tf.zeros([4, 0]), 0)]);
+      await expectSameOnCpuAnd('empty', () => [tf.sum(tf.zeros([0, 3]), 0), tf.sum(tf.zeros([4, 0]), 0)]);
     });
 
     it('keeps int32 sums exact', async () => {
-      const [got] = await valuesOn('wasm', () => [tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0)]);
+      const [got] = await valuesOn(backend, () => [tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0)]);
       assert.deepStrictEqual(Array.from(got), [4, 6]);
     });
   });
@@ -185,17 +195,12 @@ describe('engine: wasm training kernels vs cpu', function () {
       it(`matches cpu tiling ${shape} by ${reps} (float32 and int32)`, async () => {
         const xv = randomArray(tf.util.sizeFromShape(shape), rng(shape.length + 40));
         const iv = Int32Array.from(xv, (v) => Math.round(v * 100));
-        await expectSameOnCpuAndWasm('tile', () => [tf.tile(tf.tensor(xv, shape), reps), tf.tile(tf.tensor(iv, shape, 'int32'), reps)], 0);
+        await expectSameOnCpuAnd('tile', () => [tf.tile(tf.tensor(xv, shape), reps), tf.tile(tf.tensor(iv, shape, 'int32'), reps)], 0);
       });
     }
 
     it('passes gradients through (sum over the copies)', async () => {
-      await expectSameOnCpuAndWasm('tile grad', () => [tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.tile(a, [2, 3]))))(tf.tensor2d([1, 2, 3, 4], [2, 2]))], 0);
+      await expectSameOnCpuAnd('tile grad', () => [tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.tile(a, [2, 3]))))(tf.tensor2d([1, 2, 3, 4], [2, 2]))], 0);
     });
   });
-
-  it('relativeError notices a real difference (the comparison can fail)', () => {
-    assert.ok(relativeError(Float32Array.from([1, 2]), Float32Array.from([1, 2.001])) > 1e-4);
-    assert.strictEqual(relativeError(Float32Array.from([1, 2]), Float32Array.from([1, 2])), 0);
-  });
-});
+}, { only: ['wasm', 'tensorflow'] });

@@ -1,7 +1,17 @@
 import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs';
 import { createModel, defaultLearningRateSchedule, modelSummaryRows, MODEL_NAMES, seedCnn } from '../../lib/model/architectures';
+import { describeEachBackend } from '../helpers/backends';
 
-describe('models', () => {
+describeEachBackend('models', (backend) => {
+  it('keeps the weights it builds on this backend', () => {
+    const model = seedCnn({ seed: 1 });
+    assert.equal(tf.getBackend(), backend);
+    const tensorInfo = (tf.engine() as unknown as { state: { tensorInfo: WeakMap<object, { backend: tf.KernelBackend }> } }).state.tensorInfo;
+    for (const w of model.weights) assert.equal(tensorInfo.get(w.read().dataId)?.backend, tf.backend(), `${w.name} is held by ${backend}`);
+    model.dispose();
+  });
+
   it('the seed CNN has the reference architecture and 634,154 parameters', () => {
     const model = seedCnn();
     assert.equal(model.countParams(), 634154);
@@ -36,7 +46,9 @@ describe('models', () => {
     a.dispose();
     b.dispose();
   });
+});
 
+describe('models: learning-rate schedules', () => {
   it('the best model decays its learning rate; the seed recipe keeps it constant', () => {
     const schedule = defaultLearningRateSchedule('best')!;
     assert.equal(schedule(0, 1e-3, 10), 1e-3);

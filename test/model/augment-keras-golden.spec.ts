@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { AffineParams, AugmentFillMode, affineMatrixFor, applyAffineTransforms } from '../../lib/model/augment';
+import { describeEachBackend } from '../helpers/backends';
 
 /** Outputs of Keras' own apply_affine_transform; see fixtures/keras_affine_golden.py. */
 interface KerasGolden {
@@ -19,16 +20,7 @@ const golden = JSON.parse(
   fs.readFileSync(path.join(__dirname, 'fixtures', 'keras-affine.json'), 'utf8'),
 ) as KerasGolden;
 
-describe(`augment matches Keras' apply_affine_transform (${golden.generator})`, () => {
-  let previousBackend = '';
-  before(async () => {
-    await tf.ready();
-    previousBackend = tf.getBackend();
-    await tf.setBackend('cpu');
-  });
-  after(async () => {
-    if (previousBackend && previousBackend !== 'cpu') await tf.setBackend(previousBackend);
-  });
+describeEachBackend(`augment matches Keras' apply_affine_transform (${golden.generator})`, () => {
   beforeEach(() => tf.engine().startScope());
   afterEach(() => tf.engine().endScope());
 

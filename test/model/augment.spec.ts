@@ -10,6 +10,7 @@ import {
   makeAugmentRandom,
   randomAffineParams,
 } from '../../lib/model/augment';
+import { describeEachBackend } from '../helpers/backends';
 
 const SIZE = 28;
 const CENTRE = (SIZE - 1) / 2;
@@ -55,25 +56,36 @@ function moveDot(p: Partial<AffineParams>, row: number, col: number): [number, n
   return centreOfMass(out);
 }
 
-describe('augment: Keras-style random affine augmentation', () => {
-  let previousBackend = '';
-  before(async () => {
-    await tf.ready(); // getBackend() throws while an async best backend (wasm) is still pending
-    previousBackend = tf.getBackend();
-    await tf.setBackend('cpu');
-    await tf.ready();
-  });
-  after(async () => {
-    if (previousBackend && previousBackend !== 'cpu') await tf.setBackend(previousBackend);
-  });
-  beforeEach(() => tf.engine().startScope());
-  afterEach(() => tf.engine().endScope());
-
+describe('augment: transform parameters (no tensors)', () => {
   it('identity parameters give the identity transform', () => {
     const { xy, projective } = affineMatrixFor(IDENTITY_AFFINE, SIZE, SIZE);
     assertNear(projective, [1, 0, 0, 0, 1, 0, 0, 0], 1e-12, 'projective');
     assertNear(xy.flat(), [1, 0, 0, 0, 1, 0, 0, 0, 1], 1e-12, 'xy');
   });
+
+  it('randomAffineParams stays in range: fractions scale by the size, larger ranges are pixels', () => {
+    const rng = makeAugmentRandom(1);
+    for (let i = 0; i < 200; i++) {
+      const p = randomAffineParams({ rotationRange: 10, heightShiftRange: 0.1, widthShiftRange: 3, shearRange: 5, zoomRange: 0.2 }, rng, 28, 40);
+      assert.ok(Math.abs(p.theta) <= 10 && Math.abs(p.ty) <= 2.8 && Math.abs(p.tx) <= 3 && Math.abs(p.shear) <= 5);
+      assert.ok(p.zx >= 0.8 && p.zx <= 1.2 && p.zy >= 0.8 && p.zy <= 1.2 && p.zx !== p.zy);
+    }
+    const q = randomAffineParams({ zoomRange: [1.5, 2] }, rng);
+    assert.ok(q.zx >= 1.5 && q.zx <= 2 && q.theta === 0 && q.tx === 0);
+    const wide = Array.from({ length: 200 }, () => randomAffineParams({ widthShiftRange: 0.1 }, rng, 10, 100));
+    assert.ok(wide.some((p) => Math.abs(p.tx) > 5) && wide.every((p) => Math.abs(p.tx) <= 10 && p.ty === 0));
+  });
+
+  it('the reference augmentation is what the Keras notebook used (shear 0.1 degrees)', () => {
+    assert.deepEqual({ ...REFERENCE_AUGMENTATION }, {
+      rotationRange: 5, widthShiftRange: 0.1, heightShiftRange: 0.1, shearRange: 0.1, fillMode: 'nearest',
+    });
+  });
+});
+
+describeEachBackend('augment: Keras-style random affine augmentation', () => {
+  beforeEach(() => tf.engine().startScope());
+  afterEach(() => tf.engine().endScope());
 
   it('a shift moves a bright pixel by -tx columns and -ty rows', () => {
     // Keras maps output->input: output(x, y) samples input(x + tx, y + ty).
@@ -135,19 +147,6 @@ describe('augment: Keras-style random affine augmentation', () => {
     }
   });
 
-  it('randomAffineParams stays in range: fractions scale by the size, larger ranges are pixels', () => {
-    const rng = makeAugmentRandom(1);
-    for (let i = 0; i < 200; i++) {
-      const p = randomAffineParams({ rotationRange: 10, heightShiftRange: 0.1, widthShiftRange: 3, shearRange: 5, zoomRange: 0.2 }, rng, 28, 40);
-      assert.ok(Math.abs(p.theta) <= 10 && Math.abs(p.ty) <= 2.8 && Math.abs(p.tx) <= 3 && Math.abs(p.shear) <= 5);
-      assert.ok(p.zx >= 0.8 && p.zx <= 1.2 && p.zy >= 0.8 && p.zy <= 1.2 && p.zx !== p.zy);
-    }
-    const q = randomAffineParams({ zoomRange: [1.5, 2] }, rng);
-    assert.ok(q.zx >= 1.5 && q.zx <= 2 && q.theta === 0 && q.tx === 0);
-    const wide = Array.from({ length: 200 }, () => randomAffineParams({ widthShiftRange: 0.1 }, rng, 10, 100));
-    assert.ok(wide.some((p) => Math.abs(p.tx) > 5) && wide.every((p) => Math.abs(p.tx) <= 10 && p.ty === 0));
-  });
-
   it('the same seed gives the same output; another seed a different one', () => {
     const images = tf.randomUniform([4, SIZE, SIZE, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
     const a = augmentImages(images, REFERENCE_AUGMENTATION, 42).dataSync();
@@ -157,7 +156,7 @@ describe('augment: Keras-style random affine augmentation', () => {
     assert.notDeepEqual(Array.from(a), Array.from(c));
   });
 
-  it('each image of a batch gets its own transform (also on the cpu backend)', () => {
+  it('each image of a batch gets its own transform', () => {
     const one = dot(14, 14);
     const batch = tf.concat([one, one, one], 0) as tf.Tensor4D;
     const out = augmentImages(batch, { widthShiftRange: 5, fillMode: 'constant' }, 5);
@@ -176,12 +175,6 @@ describe('augment: Keras-style random affine augmentation', () => {
     assert.deepEqual(out.shape, [2, 5, 7, 3]);
     assert.equal(out.dtype, 'float32');
     assert.equal(tf.memory().numTensors, before + 1);
-  });
-
-  it('the reference augmentation is what the Keras notebook used (shear 0.1 degrees)', () => {
-    assert.deepEqual({ ...REFERENCE_AUGMENTATION }, {
-      rotationRange: 5, widthShiftRange: 0.1, heightShiftRange: 0.1, shearRange: 0.1, fillMode: 'nearest',
-    });
   });
 
   it('rejects bad options and shapes with a message naming the problem', () => {

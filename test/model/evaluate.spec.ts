@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { evaluateModel, metricsFromProbabilities, predictDigits } from '../../lib/model/evaluate';
 import { tinyCnn } from '../../lib/model/architectures';
 import { syntheticDigits } from './synthetic';
+import { describeEachBackend } from '../helpers/backends';
 
 /** A probability row with `p` on class `c` and the rest spread evenly. */
 function row(c: number, p: number): number[] {
@@ -54,7 +55,7 @@ describe('evaluate: metrics', () => {
   });
 });
 
-describe('evaluate: models', function () {
+describeEachBackend('evaluate: models', function () {
   this.timeout(30000);
   it('evaluateModel in batches agrees with one predict call, and predictDigits too', async () => {
     const set = syntheticDigits(50, 4);

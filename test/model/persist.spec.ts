@@ -5,11 +5,10 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../../lib/model/persist';
 import { seedCnn, strongCnn, tinyCnn } from '../../lib/model/architectures';
-import { pinCpuBackend } from '../helpers/tf-backend';
+import { describeEachBackend } from '../helpers/backends';
 
-describe('persist: save and load models', function () {
+describeEachBackend('persist: save and load models', function () {
   this.timeout(30000);
-  pinCpuBackend();
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'digit-lab-persist-')); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { strongCnn, tinyCnn } from '../../lib/model/architectures';
 import { loadModel } from '../../lib/model/persist';
 import { REFERENCE_AUGMENTATION } from '../../lib/model/augment';
 import { syntheticDigits } from './synthetic';
-import { pinCpuBackend } from '../helpers/tf-backend';
+import { describeEachBackend } from '../helpers/backends';
 
 const quiet = { progress: 'none' as const };
 
@@ -16,9 +16,8 @@ async function weightsOf(model: tf.LayersModel): Promise<Float32Array[]> {
   return Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
 }
 
-describe('trainModel', function () {
+describeEachBackend('trainModel', function () {
   this.timeout(60000);
-  pinCpuBackend();
   const data = syntheticDigits(320, 1);
   // For tests about bookkeeping rather than learning.
   const small = syntheticDigits(128, 2);

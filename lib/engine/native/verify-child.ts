@@ -4,7 +4,8 @@
  * Prints one JSON line.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../kernels/register';
 
 function gradients(): number[][] {
   return tf.tidy(() => {
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend did not start');
   const native = gradients();
   const tensorflowVersion = String((tf.backend() as unknown as { binding: { TF_Version: string } }).binding.TF_Version);
-  await initBackend('wasm', { quiet: true, threads: 1 });
+  registerWasmTrainingKernels();
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   const wasm = gradients();
   let diff = 0;
   let scale = 0;
