@@ -9,6 +9,7 @@ import { meanConfig, sumConfig } from './sum';
 import { tileConfig } from './tile';
 import { identityConfig } from './identity';
 import { conv2DPaddedConfig, fusedConv2DPaddedConfig } from './conv2d-padded';
+import { transformConfig } from './transform';
 import { captureStockKernel } from './wasm-scope';
 
 /** Every kernel we register on 'wasm', in registration order. */
@@ -23,6 +24,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   identityConfig,
   conv2DPaddedConfig,
   fusedConv2DPaddedConfig,
+  transformConfig,
 ];
 
 let installed: string[] | undefined;
