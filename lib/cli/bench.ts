@@ -1,60 +1,103 @@
 /**
- * `digit-lab bench`: training and inference throughput of the seed CNN per backend, and (when
- * available) the PyTorch reference measured in the same run, with the ratio our target is set on.
+ * `digit-lab bench`: training and inference throughput of the seed CNN per backend, compared in
+ * the same run with the references (Keras, when a Python has tensorflow and keras; PyTorch, when
+ * /usr/bin/python3 has torch), each ratio next to its target; `--recipe` times the whole
+ * reference recipe against keras_seed_recipe.py instead.
  *
  * Modules that load TensorFlow.js are required inside the functions that use them, so that
  * registering the command (and so `digit-lab --help`) stays light; `require` rather than `import()`
  * because tsx, which runs the tests from source, cannot `import()` a .ts file from CommonJS.
  */
+import * as fs from 'fs';
 import * as os from 'os';
 import { Command } from 'commander';
+import { recipeResult, referenceLine, throughputResult, type Engine, type ReferenceName, type ReferenceOutcome, type Throughput } from '../bench/compare';
+import type { KerasRecipeResult } from '../bench/keras';
+import type { RecipeBenchResult } from '../bench/recipe';
 import type { SeedCnnBenchResult } from '../bench/seed-cnn';
-import type { TorchBenchResult } from '../bench/torch';
 import { action, CliError, printJson } from './common';
 import { addOptions, intFlag, type OptionSpec } from './flags';
-
-/** Our wasm training throughput must be at least this fraction of PyTorch's (DESIGN.md targets). */
-export const TORCH_RATIO_TARGET = 0.5;
 
 const KNOWN = ['tensorflow', 'wasm', 'cpu'] as const;
 type BenchBackend = (typeof KNOWN)[number];
 
-interface BenchFlags {
+/** The flags as commander hands them over. */
+export interface BenchFlags {
   backend?: string[];
   json?: boolean;
   reps: string;
   steps: string;
   threads?: string;
+  python?: string;
+  keras?: boolean;
   torch?: boolean;
+  recipe?: boolean;
+  data?: string;
+  epochs?: string;
   kernels?: boolean;
   runner?: boolean;
 }
 
-const BENCH_OPTIONS: readonly OptionSpec[] = [
-  ['--backend <name...>', 'backend(s) to measure: tensorflow, wasm, cpu, all (default: tfjs-node if installed, and wasm)'],
+/** The options of `digit-lab bench`, in the order `--help` lists them. */
+export const BENCH_OPTIONS: readonly OptionSpec[] = [
+  ['--backend <name...>', 'backend(s) to measure: tensorflow, wasm, cpu, all (default: tensorflow if present, and wasm; --recipe: tensorflow if present, else wasm)'],
   ['--json', 'print one JSON object per line'],
   ['--reps <n>', 'timed repetitions (median reported)', '5'],
-  ['--steps <n>', 'training steps per repetition', '5'],
-  ['--threads <n>', 'wasm threads (default: all CPUs)'],
-  ['--torch', 'also run the PyTorch reference (default: when /usr/bin/python3 has torch and ../shared/bench exists)'],
+  ['--steps <n>', 'training steps per repetition, ours and the references alike (Keras\' model.fit costs about 0.3 s a call, which fewer steps would count against it)', '50'],
+  ['--threads <n>', 'threads for every engine: wasm, native TensorFlow and the references (default: all CPUs)'],
+  ['--python <exe>', 'Python for the Keras reference (default: $DIGIT_LAB_PYTHON, python3 on PATH, /usr/bin/python3: the first with tensorflow and keras)'],
+  ['--keras', 'require the Keras reference (default: run it when a Python has tensorflow and keras)'],
+  ['--no-keras', 'do not run the Keras reference'],
+  ['--torch', 'require the PyTorch reference (default: run it when /usr/bin/python3 has torch and ../shared/bench exists)'],
   ['--no-torch', 'do not run the PyTorch reference'],
+  ['--recipe', 'instead: the whole reference recipe (digit-lab train --model seed, full MNIST) per backend and keras_seed_recipe.py; minutes each'],
+  ['--data <dir>', '--recipe: the four MNIST .gz files (default: ../shared/mnist, else the data cache)'],
+  ['--epochs <n>', '--recipe: epochs', '5'],
   ['--kernels', 'instead: time each wasm training kernel, stock vs ours, on the seed CNN shapes'],
   ['--runner', 'instead: per-cell overhead of the notebook runner vs `jupyter nbconvert --execute` (when installed)'],
 ];
 
-/** How much each measurement of one run does. */
-interface BenchSizes {
+/** Whether to run a reference: when available, always (failing when it cannot), or never. */
+export type ReferenceMode = 'auto' | 'require' | 'skip';
+
+/** What one `digit-lab bench` run does, from its flags. */
+export interface BenchPlan {
+  mode: 'seed-cnn' | 'recipe' | 'kernels' | 'runner';
+  backends: BenchBackend[];
   reps: number;
   steps: number;
-  threads?: number;
+  /** Threads for every engine (ours and the references): --threads, else all CPUs. */
+  threads: number;
+  /**
+   * Whether --threads was given. Without it our backends keep the engine's defaults (all cores, as
+   * `digit-lab train` runs; DIGIT_LAB_WASM_THREADS still applies), and the references get all cores.
+   */
+  threadsAsked: boolean;
+  keras: ReferenceMode;
+  torch: ReferenceMode;
+  python?: string;
+  data?: string;
+  epochs: number;
 }
 
 /** Prints one result: the human line, or the JSON object under --json. */
 type Say = (human: string, json: object) => void;
 
-/** The backends to measure: as asked (comma lists, 'all'), else tfjs-node if real, and wasm. */
-export function benchBackends(asked: string[] | undefined): BenchBackend[] {
-  if (!asked?.length) return defaultBenchBackends();
+/** Progress and notes for a person, on stderr so `--json` stdout stays one object per line. */
+function note(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+/**
+ * The backends to measure: as asked (comma lists, 'all'), else tensorflow when a native build is
+ * present and wasm; for the recipe (minutes each) tensorflow when present, else wasm.
+ */
+export function benchBackends(asked: string[] | undefined, options: { recipe?: boolean; nativePresent?: boolean } = {}): BenchBackend[] {
+  if (!asked?.length) {
+    const native = options.nativePresent ?? nativePresent();
+    if (options.recipe) return native ? ['tensorflow'] : ['wasm'];
+    return native ? ['tensorflow', 'wasm'] : ['wasm'];
+  }
   const names = asked.flatMap((a) => a.split(',')).map((a) => a.trim().toLowerCase()).filter(Boolean);
   const out: BenchBackend[] = [];
   for (const name of names) {
@@ -67,31 +110,57 @@ export function benchBackends(asked: string[] | undefined): BenchBackend[] {
   return out;
 }
 
-function defaultBenchBackends(): BenchBackend[] {
+function nativePresent(): boolean {
   const { findNativeSource } = require('../engine/native/load') as typeof import('../engine/native/load');
-  return findNativeSource().source ? ['tensorflow', 'wasm'] : ['wasm'];
+  const found = findNativeSource();
+  if (!found.source) note(`tensorflow backend not measured: ${found.reason}`);
+  return Boolean(found.source);
+}
+
+function referenceMode(flag: boolean | undefined): ReferenceMode {
+  return flag === true ? 'require' : flag === false ? 'skip' : 'auto';
+}
+
+/** Checks the flags and turns them into a plan; nothing is measured or loaded (bar the native-build check for the default backends). */
+export function benchPlan(flags: BenchFlags, options: { cpus?: number; nativePresent?: boolean } = {}): BenchPlan {
+  const modes = (['recipe', 'kernels', 'runner'] as const).filter((m) => flags[m]);
+  if (modes.length > 1) throw new CliError(`--${modes[0]} and --${modes[1]} are separate benchmarks: choose one`);
+  const mode: BenchPlan['mode'] = modes.length ? modes[0] : 'seed-cnn';
+  if (mode === 'recipe' && flags.torch === true) throw new CliError('--torch: there is no PyTorch recipe reference; --recipe compares with Keras only');
+  if (mode !== 'recipe' && flags.data !== undefined) throw new CliError('--data: only --recipe reads data (the throughput bench uses random images)');
+  const threads = intFlag('--threads', flags.threads, 1);
+  const cpus = options.cpus ?? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  const needsBackends = mode === 'seed-cnn' || mode === 'recipe';
+  return {
+    mode,
+    backends: needsBackends ? benchBackends(flags.backend, { recipe: mode === 'recipe', nativePresent: options.nativePresent }) : [],
+    reps: intFlag('--reps', flags.reps, 1),
+    steps: intFlag('--steps', flags.steps, 1),
+    threads: threads ?? cpus,
+    threadsAsked: threads !== undefined,
+    keras: referenceMode(flags.keras),
+    torch: mode === 'recipe' ? 'skip' : referenceMode(flags.torch),
+    python: flags.python,
+    data: flags.data,
+    epochs: intFlag('--epochs', flags.epochs ?? '5', 1),
+  };
 }
 
 /** Adds `digit-lab bench`; the benchmarks (and TensorFlow.js) load only when the command runs. */
 export function register(program: Command): void {
   const command = program
     .command('bench')
-    .description('Training/inference throughput of the seed CNN per backend (and PyTorch in the same run)');
+    .description('Training/inference throughput of the seed CNN per backend, against Keras and PyTorch in the same run (--recipe: the whole recipe)');
   addOptions(command, BENCH_OPTIONS).action(action(benchCommand));
 }
 
 async function benchCommand(flags: BenchFlags): Promise<void> {
   const say: Say = (human, json) => (flags.json ? printJson(json) : process.stdout.write(human + '\n'));
-  if (flags.runner) return benchRunner(say);
-  const sizes: BenchSizes = {
-    reps: intFlag('--reps', flags.reps, 1),
-    steps: intFlag('--steps', flags.steps, 1),
-    threads: intFlag('--threads', flags.threads, 1),
-  };
-  const backends = benchBackends(flags.backend);
-  if (flags.kernels) return benchKernels(sizes, say);
-  const ours = await benchEachBackend(backends, sizes, say);
-  await compareWithTorch(flags.torch, ours, sizes, say);
+  const plan = benchPlan(flags);
+  if (plan.mode === 'runner') return benchRunner(say);
+  if (plan.mode === 'kernels') return benchKernels(plan, say);
+  if (plan.mode === 'recipe') return benchRecipes(plan, say);
+  return benchThroughput(plan, say);
 }
 
 async function benchRunner(say: Say): Promise<void> {
@@ -101,67 +170,145 @@ async function benchRunner(say: Say): Promise<void> {
   say(`runner: ${r.ours.per_cell_ms} ms/cell (${r.ours.total_s} s in all)${theirs}`, r);
 }
 
-async function benchKernels(sizes: BenchSizes, say: Say): Promise<void> {
+async function benchKernels(plan: BenchPlan, say: Say): Promise<void> {
   const { benchWasmKernels } = require('../bench/kernels') as typeof import('../bench/kernels');
-  for (const k of await benchWasmKernels({ reps: sizes.reps, threads: sizes.threads })) {
+  for (const k of await benchWasmKernels({ reps: plan.reps, threads: plan.threadsAsked ? plan.threads : undefined })) {
     const stock = k.stockMs === null ? 'no stock kernel' : `stock ${k.stockMs} ms`;
     say(`${k.kernel} (${k.case}): ${stock}, ours ${k.oursMs} ms${k.speedup ? ` (${k.speedup}x)` : ''}`, k);
   }
 }
 
-async function benchEachBackend(backends: BenchBackend[], sizes: BenchSizes, say: Say): Promise<SeedCnnBenchResult[]> {
+/** A reference that may run: its Python, or the outcome saying why it will not. */
+type ReferenceReady = { python: string } | { outcome: ReferenceOutcome<never> };
+
+/** A reference not run: `--<name>` turns that into an error, otherwise it is reported. */
+function notRun(reference: ReferenceName, mode: ReferenceMode, reason: string): ReferenceReady {
+  if (mode === 'require') throw new CliError(`--${reference === 'pytorch' ? 'torch' : reference}: cannot run the ${reference} reference: ${reason}`);
+  return { outcome: { reference, ok: false, reason, failed: false } };
+}
+
+/** Finds the Python for Keras (before anything is measured, so `--keras` fails at once). */
+export function kerasReady(mode: ReferenceMode, python: string | undefined, script: string): ReferenceReady {
+  if (mode === 'skip') return { outcome: { reference: 'keras', ok: false, reason: '--no-keras', failed: false } };
+  if (!fs.existsSync(script)) return notRun('keras', mode, `${script} not found`);
+  const { findKerasPython } = require('../bench/python') as typeof import('../bench/python');
+  const choice = findKerasPython({ flag: python });
+  if (!choice.python) return notRun('keras', mode, choice.reason);
+  note(`keras reference: ${choice.python} (${choice.from}; ${choice.reason})`);
+  return { python: choice.python };
+}
+
+function torchReady(mode: ReferenceMode): ReferenceReady {
+  if (mode === 'skip') return { outcome: { reference: 'pytorch', ok: false, reason: '--no-torch', failed: false } };
+  const { torchAvailable, TORCH_PYTHON } = require('../bench/torch') as typeof import('../bench/torch');
+  const check = torchAvailable();
+  return check.ok ? { python: TORCH_PYTHON } : notRun('pytorch', mode, check.reason);
+}
+
+/** Runs a reference that is ready; a failing run is reported (and fails the command), never thrown. */
+async function runReference<T>(reference: ReferenceName, ready: ReferenceReady, run: (python: string) => Promise<T>): Promise<ReferenceOutcome<T>> {
+  if ('outcome' in ready) return ready.outcome;
+  try {
+    return { reference, ok: true, python: ready.python, result: await run(ready.python) };
+  } catch (err) {
+    process.exitCode = 1;
+    return { reference, ok: false, reason: (err as Error).message, failed: true };
+  }
+}
+
+/** The seed CNN on each backend, then the references with the same threads and steps; then one line per reference and per backend. */
+async function benchThroughput(plan: BenchPlan, say: Say): Promise<void> {
+  const { kerasSeedCnnScript, runKerasSeedCnn } = require('../bench/keras') as typeof import('../bench/keras');
+  const { runTorchBench } = require('../bench/torch') as typeof import('../bench/torch');
+  const keras = kerasReady(plan.keras, plan.python, kerasSeedCnnScript());
+  const torch = torchReady(plan.torch);
+  const ours = await benchEachBackend(plan);
+  const sizes = { threads: plan.threads, steps: plan.steps, reps: plan.reps };
+  if ('python' in keras) note(`keras_seed_cnn.py (${plan.threads} threads, ${plan.steps} steps x ${plan.reps} reps)...`);
+  const references: Record<ReferenceName, ReferenceOutcome<Throughput & Engine & { threads?: number }>> = {
+    keras: await runReference('keras', keras, (python) => runKerasSeedCnn({ python, ...sizes })),
+    pytorch: await runReference('pytorch', torch, (python) => {
+      note(`torch_seed_cnn.py (${plan.threads} threads)...`);
+      return runTorchBench({ python, ...sizes });
+    }),
+  };
+  for (const outcome of Object.values(references)) {
+    const line = referenceLine(outcome);
+    say(line.human, line.json);
+  }
+  for (const r of ours) {
+    if ('error' in r) {
+      say(`${r.backend}: failed: ${r.error}`, r);
+      continue;
+    }
+    const line = throughputResult(r, references);
+    say(line.human, line.json);
+  }
+}
+
+/** Measures each backend in turn; one that fails is reported (and fails the command) while the others still run. */
+async function benchEachBackend(plan: BenchPlan): Promise<Array<SeedCnnBenchResult | { backend: string; error: string }>> {
   const { benchSeedCnn } = require('../bench/seed-cnn') as typeof import('../bench/seed-cnn');
-  const results: SeedCnnBenchResult[] = [];
-  for (const backend of backends) {
-    const r = await benchSeedCnn(backend, sizes);
-    results.push(r);
-    say(throughputLine(r), r);
+  const results: Array<SeedCnnBenchResult | { backend: string; error: string }> = [];
+  for (const backend of plan.backends) {
+    note(`seed CNN on ${backend} (${plan.steps} steps x ${plan.reps} reps)...`);
+    try {
+      results.push(await benchSeedCnn(backend, { reps: plan.reps, steps: plan.steps, threads: plan.threadsAsked ? plan.threads : undefined }));
+    } catch (err) {
+      process.exitCode = 1;
+      results.push({ backend, error: (err as Error).message.split('\n')[0] });
+    }
   }
   return results;
 }
 
-function throughputLine(r: SeedCnnBenchResult): string {
-  const threads = r.threads ? `, ${r.threads} thread${r.threads > 1 ? 's' : ''}` : '';
-  return `${r.backend}${threads}: train ${r.trainExamplesPerSec} ex/s (batch ${r.trainBatch}), infer ${r.inferExamplesPerSec} ex/s (batch ${r.inferBatch})`;
-}
-
-/**
- * Runs the PyTorch reference (when --torch, or by default when it is available) and says how our
- * throughput compares; a failing reference is reported and sets a failing exit status.
- */
-async function compareWithTorch(torchFlag: boolean | undefined, ours: SeedCnnBenchResult[], sizes: BenchSizes, say: Say): Promise<void> {
-  const { runTorchBench, torchAvailable } = require('../bench/torch') as typeof import('../bench/torch');
-  const torchCheck = torchFlag === false ? { ok: false, reason: '--no-torch' } : torchAvailable();
-  if (!torchCheck.ok) {
-    if (torchFlag === true) throw new CliError(`--torch: cannot run the PyTorch reference: ${torchCheck.reason}`);
-    return;
-  }
-  let torch: TorchBenchResult;
+/** The whole recipe on each backend, then keras_seed_recipe.py on the same files; one line for Keras and one per backend. */
+async function benchRecipes(plan: BenchPlan, say: Say): Promise<void> {
+  const { benchRecipe, findFullMnist } = require('../bench/recipe') as typeof import('../bench/recipe');
+  const { kerasRecipeScript, runKerasRecipe } = require('../bench/keras') as typeof import('../bench/keras');
+  let dataDir: string;
   try {
-    const threads = sizes.threads ?? ours.find((r) => r.threads)?.threads ?? os.cpus().length;
-    torch = await runTorchBench({ threads, steps: sizes.steps, reps: sizes.reps });
+    dataDir = findFullMnist(plan.data);
   } catch (err) {
-    say(`pytorch: failed: ${(err as Error).message}`, { engine: 'pytorch', error: (err as Error).message });
-    process.exitCode = 1;
-    return;
+    throw new CliError((err as Error).message);
   }
-  say(`${torch.engine}, ${torch.threads} threads: train ${torch.trainExamplesPerSec} ex/s, infer ${torch.inferExamplesPerSec} ex/s`, torch);
+  const keras = kerasReady(plan.keras, plan.python, kerasRecipeScript());
+  note(`recipe: ${plan.epochs} epochs on full MNIST from ${dataDir}, ${plan.threads} threads; on ${plan.backends.join(', ')}` +
+    `${'python' in keras ? ', then in Keras' : ''} (minutes each: Keras about 150 s, wasm about 600 s for 5 epochs)`);
+  const ours: Array<RecipeBenchResult | { backend: string; error: string }> = [];
+  for (const backend of plan.backends) {
+    note(`recipe on ${backend}...`);
+    try {
+      const threads = plan.threadsAsked ? plan.threads : undefined;
+      ours.push(await benchRecipe(backend, { dataDir, epochs: plan.epochs, threads, log: (line) => note(`${backend}: ${line}`) }));
+    } catch (err) {
+      process.exitCode = 1;
+      ours.push({ backend, error: (err as Error).message.split('\n')[0] });
+    }
+  }
+  if ('python' in keras) note(`keras_seed_recipe.py (${plan.threads} threads, about 150 s for 5 epochs; silent until it ends)...`);
+  const kerasOutcome: ReferenceOutcome<KerasRecipeResult> = await runReference('keras', keras, (python) =>
+    runKerasRecipe({ python, dataDir, threads: plan.threads, epochs: plan.epochs, onHeartbeat: (s) => note(`keras recipe: running, ${s} s`) }));
+  say(...kerasRecipeLine(kerasOutcome));
   for (const r of ours) {
-    const line = torchComparison(r, torch);
-    say(`${r.backend} / pytorch: train ${line.ratio}x, infer ${line.inferRatio}x (target >= ${TORCH_RATIO_TARGET}x on train: ${line.meetsTarget ? 'met' : 'NOT met'})`, line);
+    if ('error' in r) {
+      say(`recipe on ${r.backend}: failed: ${r.error}`, { bench: 'recipe', ...r });
+      continue;
+    }
+    const line = recipeResult(r, kerasOutcome);
+    say(line.human, line.json);
   }
 }
 
-/** Our throughput over PyTorch's (3 decimals), and whether training meets TORCH_RATIO_TARGET. */
-function torchComparison(r: SeedCnnBenchResult, torch: TorchBenchResult) {
-  const ratio = Math.round((r.trainExamplesPerSec / torch.trainExamplesPerSec) * 1000) / 1000;
-  const inferRatio = Math.round((r.inferExamplesPerSec / torch.inferExamplesPerSec) * 1000) / 1000;
-  return {
-    compare: 'train-throughput-vs-pytorch',
-    backend: r.backend,
-    ratio,
-    inferRatio,
-    target: TORCH_RATIO_TARGET,
-    meetsTarget: ratio >= TORCH_RATIO_TARGET,
-  };
+function kerasRecipeLine(outcome: ReferenceOutcome<KerasRecipeResult>): [string, object] {
+  if (!outcome.ok) {
+    return [`keras recipe: ${outcome.failed ? 'failed' : 'not run'}: ${outcome.reason}`, { reference: 'keras', bench: 'recipe', ok: false, failed: outcome.failed, reason: outcome.reason }];
+  }
+  const r = outcome.result;
+  const seconds = Math.round((r.augmentSeconds + r.trainSeconds) * 10) / 10;
+  return [
+    `keras recipe (${r.engine}, ${outcome.python}, ${r.threads} threads): ${seconds} s (augment ${r.augmentSeconds} s + fit ${r.trainSeconds} s), ` +
+      `test accuracy ${(100 * r.testAccuracy).toFixed(2)}%`,
+    { reference: 'keras', bench: 'recipe', ok: true, python: outcome.python, seconds, ...r },
+  ];
 }
