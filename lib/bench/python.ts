@@ -8,6 +8,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { which } from '../common/which';
 
 /** The environment variable naming the Python for the Keras references (CI sets it). */
 export const PYTHON_ENV = 'DIGIT_LAB_PYTHON';
@@ -51,26 +52,6 @@ export interface PythonSearch {
   timeoutMs?: number;
 }
 
-/** The full path of an executable `name` in the PATH directories, or undefined. */
-export function findOnPath(name: string, envPath: string | undefined): string | undefined {
-  for (const dir of (envPath ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.join(dir, name);
-    if (isExecutableFile(file)) return file;
-  }
-  return undefined;
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    // Missing or not executable: not a candidate.
-    return false;
-  }
-}
-
 /** The Pythons to try, in order, without duplicates. */
 export function pythonCandidates(search: PythonSearch = {}): PythonCandidate[] {
   if (search.flag) return [{ python: search.flag, from: '--python' }];
@@ -78,7 +59,7 @@ export function pythonCandidates(search: PythonSearch = {}): PythonCandidate[] {
   const list: PythonCandidate[] = [];
   const fromEnv = env[PYTHON_ENV]?.trim();
   if (fromEnv) list.push({ python: fromEnv, from: PYTHON_ENV });
-  const onPath = findOnPath('python3', env.PATH);
+  const onPath = which('python3', env.PATH ?? '');
   if (onPath) list.push({ python: onPath, from: 'python3 on PATH' });
   list.push({ python: search.systemPython ?? SYSTEM_PYTHON, from: 'system python' });
   const seen = new Set<string>();

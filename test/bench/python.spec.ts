@@ -3,7 +3,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { describeTried, findKerasPython, findOnPath, PYTHON_ENV, pythonCandidates } from '../../lib/bench/python';
+import { describeTried, findKerasPython, PYTHON_ENV, pythonCandidates } from '../../lib/bench/python';
+import { which } from '../../lib/common/which';
+import { skipIf } from '../helpers/skip';
 
 /** A fake Python: answers the probe with `missing` as the modules it cannot find. */
 function fakePython(dir: string, name: string, missing: string[], version = '3.12.1'): string {
@@ -28,8 +30,8 @@ describe('bench/python: Python discovery for the Keras reference', () => {
 
   it('finds python3 on PATH, skipping empty and missing directories', () => {
     const envPath = ['', path.join(root, 'nowhere'), path.join(root, 'good')].join(path.delimiter);
-    assert.strictEqual(findOnPath('python3', envPath), good);
-    assert.strictEqual(findOnPath('python3', undefined), undefined);
+    assert.strictEqual(which('python3', envPath), good);
+    assert.strictEqual(which('python3', ''), null);
   });
 
   it('orders the candidates: DIGIT_LAB_PYTHON, python3 on PATH, the system python; --python alone', () => {
@@ -78,8 +80,8 @@ describe('bench/python: Python discovery for the Keras reference', () => {
   });
 
   it('probes a real Python without importing anything heavy (when python3 is on PATH)', function () {
-    const real = findOnPath('python3', process.env.PATH);
-    if (!real) this.skip();
+    const real = which('python3');
+    skipIf(this, real ? null : 'no python3 on PATH');
     const choice = findKerasPython({ flag: real, modules: ['json'] });
     assert.strictEqual(choice.python, real, choice.reason);
     assert.match(choice.version ?? '', /^3\./);

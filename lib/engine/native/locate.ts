@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { definedDynamicSymbols, TFJS_NODE_C_API } from './elf';
 import { NativeSetupError } from './errors';
-import { which } from './which';
+import { which } from '../../common/which';
 
 /** A TensorFlow package folder that carries what tfjs-node needs. */
 export interface FoundTensorflow {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NativeSetupError } from './errors';
-import { which } from './which';
+import { which } from '../../common/which';
 
 export interface Toolchain {
   cxx: string;

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { definedDynamicSymbols } from '../../../lib/engine/native/elf';
 import { checkPlatform, locateTensorflow, tensorflowVersion } from '../../../lib/engine/native/locate';
 import { findToolchain } from '../../../lib/engine/native/toolchain';
-import { which } from '../../../lib/engine/native/which';
+import { which } from '../../../lib/common/which';
 
 /** A shell script standing in for Python: prints `folder` where find_spec's answer goes. */
 function fakePython(dir: string, folder: string, exitCode = 0): string {
