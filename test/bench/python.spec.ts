@@ -82,7 +82,7 @@ describe('bench/python: Python discovery for the Keras reference', () => {
   it('probes a real Python without importing anything heavy (when python3 is on PATH)', function () {
     const real = which('python3');
     skipIf(this, real ? null : 'no python3 on PATH');
-    const choice = findKerasPython({ flag: real, modules: ['json'] });
+    const choice = findKerasPython({ flag: real ?? undefined, modules: ['json'] });
     assert.strictEqual(choice.python, real, choice.reason);
     assert.match(choice.version ?? '', /^3\./);
   });
