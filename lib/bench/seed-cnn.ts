@@ -103,7 +103,8 @@ export async function benchSeedCnn(backend: BackendPreference, options: SeedCnnB
       for (let i = 0; i < steps; i++) await model.trainOnBatch(train.x, train.y);
     }, reps, Math.max(1, Math.ceil((options.warmupSteps ?? 2) / steps)));
     const inferSec = await medianSeconds(async () => {
-      const out = model.predict(infer.x) as tf.Tensor;
+      // One batch of inferBatch, as Keras' predict in keras_seed_cnn.py runs it (predict's default is 32).
+      const out = model.predict(infer.x, { batchSize: inferBatch }) as tf.Tensor;
       await out.data();
       out.dispose();
     }, reps * 2, 2);

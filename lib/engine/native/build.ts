@@ -7,6 +7,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { patchBinding } from './binding-patch';
 import { NativeSetupError } from './errors';
 import { checkPlatform, FoundTensorflow, locateTensorflow, LocateOptions } from './locate';
 import { NativeManifest, readManifest, writeManifest } from './manifest';
@@ -146,6 +147,7 @@ async function compile(staging: string, tf: FoundTensorflow, tools: Toolchain, s
   const packageDir = nativePackageDir(staging);
   shareProjectTfjs(path.dirname(packageDir));
   linkTensorflow(packageDir, tf);
+  say(patchBinding(packageDir) ? 'added list attributes to the binding (for oneDNN\'s fused convolution)' : 'binding source not recognised: building it unchanged (fused convolution falls back)');
   say(`compiling the addon with ${path.basename(tools.cxx)} (about 20 s)${tools.nodedir ? '' : '; Node headers will be downloaded by node-gyp'}`);
   const env: NodeJS.ProcessEnv = { ...process.env, npm_config_node_gyp: tools.nodeGyp, npm_config_python: tools.python, PYTHON: tools.python, CXX: tools.cxx };
   if (tools.nodedir) env.npm_config_nodedir = tools.nodedir;

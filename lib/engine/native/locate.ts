@@ -6,6 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { PATCH_C_API } from './binding-patch';
 import { definedDynamicSymbols, TFJS_NODE_C_API } from './elf';
 import { NativeSetupError } from './errors';
 import { which } from '../../common/which';
@@ -119,7 +120,7 @@ export function locateTensorflow(options: LocateOptions = {}): FoundTensorflow {
     );
   }
   const symbols = new Set([...definedDynamicSymbols(libraries.cc), ...definedDynamicSymbols(libraries.framework)]);
-  const absent = TFJS_NODE_C_API.filter((name) => !symbols.has(name));
+  const absent = [...TFJS_NODE_C_API, ...PATCH_C_API].filter((name) => !symbols.has(name));
   if (absent.length) {
     throw new NativeSetupError(
       `${named} does not carry the C API tfjs-node calls (missing ${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ` and ${absent.length - 3} more` : ''})`,
