@@ -1,5 +1,5 @@
 /**
- * Finding a Python that can run the Keras references: `--python`, else $DIGIT_LAB_PYTHON, else
+ * Finding a Python that can run the Keras references: `--python`, else $DIGIT_LAB_TF_PYTHON, else
  * python3 on PATH, else /usr/bin/python3, the first whose environment has tensorflow and keras.
  * Each candidate is probed with importlib.util.find_spec, which locates a package without
  * importing it (importing TensorFlow takes seconds), and every rejection keeps its reason so a
@@ -11,7 +11,7 @@ import * as path from 'path';
 import { which } from '../common/which';
 
 /** The environment variable naming the Python for the Keras references (CI sets it). */
-export const PYTHON_ENV = 'DIGIT_LAB_PYTHON';
+export const PYTHON_ENV = 'DIGIT_LAB_TF_PYTHON';
 
 /** The last resort: Debian's system Python. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';

@@ -45,7 +45,7 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   ['--reps <n>', 'timed repetitions (median reported)', '5'],
   ['--steps <n>', 'training steps per repetition, ours and the references alike (Keras\' model.fit costs about 0.3 s a call, which fewer steps would count against it)', '50'],
   ['--threads <n>', 'threads for every engine: wasm, native TensorFlow and the references (default: all CPUs)'],
-  ['--python <exe>', 'Python for the Keras reference (default: $DIGIT_LAB_PYTHON, python3 on PATH, /usr/bin/python3: the first with tensorflow and keras)'],
+  ['--python <exe>', 'Python for the Keras reference (default: $DIGIT_LAB_TF_PYTHON, python3 on PATH, /usr/bin/python3: the first with tensorflow and keras)'],
   ['--keras', 'require the Keras reference (default: run it when a Python has tensorflow and keras)'],
   ['--no-keras', 'do not run the Keras reference'],
   ['--torch', 'require the PyTorch reference (default: run it when /usr/bin/python3 has torch and ../shared/bench exists)'],

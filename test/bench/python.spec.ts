@@ -34,7 +34,7 @@ describe('bench/python: Python discovery for the Keras reference', () => {
     assert.strictEqual(which('python3', ''), null);
   });
 
-  it('orders the candidates: DIGIT_LAB_PYTHON, python3 on PATH, the system python; --python alone', () => {
+  it('orders the candidates: DIGIT_LAB_TF_PYTHON, python3 on PATH, the system python; --python alone', () => {
     const env = { PATH: path.join(root, 'bare'), [PYTHON_ENV]: good };
     const list = pythonCandidates({ env, systemPython: '/nonexistent/python3' });
     assert.deepStrictEqual(list.map((c) => [c.python, c.from]), [
@@ -64,7 +64,7 @@ describe('bench/python: Python discovery for the Keras reference', () => {
     assert.match(choice.reason, /^no Python with tensorflow and keras: /);
     assert.ok(choice.reason.includes(`${bare} (python3 on PATH): Python 3.11.2 cannot import tensorflow or keras`), choice.reason);
     assert.ok(choice.reason.includes(`${path.join(root, 'missing', 'python3')} (system python): not found`), choice.reason);
-    assert.match(choice.reason, /pass --python <exe> or set DIGIT_LAB_PYTHON/);
+    assert.match(choice.reason, /pass --python <exe> or set DIGIT_LAB_TF_PYTHON/);
     assert.strictEqual(describeTried(choice.tried), choice.reason.replace(/^no Python with tensorflow and keras: /, '').replace(/ \(pass --python.*$/, ''));
   });
 

@@ -2,7 +2,7 @@
  * `digit-lab native` end to end: builds tfjs-node against a real pip TensorFlow into a temporary
  * folder, then checks idempotence, that package.json and the lock file are untouched, that a
  * failed rebuild keeps its log and the good build, and --remove. Needs a Python with TensorFlow:
- * DIGIT_LAB_PYTHON (CI's native lane sets it).
+ * DIGIT_LAB_TF_PYTHON (CI's native lane sets it).
  */
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
@@ -30,8 +30,8 @@ function hash(file: string): string {
 
 /** Why this suite cannot run here, or null. */
 function whyNot(): string | null {
-  const python = process.env.DIGIT_LAB_PYTHON;
-  if (!python) return 'DIGIT_LAB_PYTHON is not set to a Python with tensorflow-cpu (CI sets it in the native lane)';
+  const python = process.env.DIGIT_LAB_TF_PYTHON;
+  if (!python) return 'DIGIT_LAB_TF_PYTHON is not set to a Python with tensorflow-cpu (CI sets it in the native lane)';
   const probe = spawnSync(python, ['-c', 'import importlib.util as u; assert u.find_spec("tensorflow")'], { encoding: 'utf8' });
   return probe.status === 0 ? null : `${python} has no tensorflow package`;
 }
@@ -40,7 +40,7 @@ describe('digit-lab native @slow', function () {
   this.timeout(600_000);
   let tmp: string;
   let dir: string;
-  const python = process.env.DIGIT_LAB_PYTHON ?? '';
+  const python = process.env.DIGIT_LAB_TF_PYTHON ?? '';
 
   before(function () {
     skipIf(this, whyNot());
