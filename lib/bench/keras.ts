@@ -4,18 +4,10 @@
  * the whole reference recipe. Keras on TensorFlow is what the reference notebook uses, so it is
  * the anchor the native backend is held to.
  */
-import { referenceScriptPath, runJsonScript } from './reference';
+import { referenceScriptPath, runJsonScript, type SeedCnnReferenceResult } from './reference';
 
 /** The seed CNN's throughput in Keras (keras_seed_cnn.py's JSON line). */
-export interface KerasSeedCnnResult {
-  engine: string;
-  threads: number;
-  model: 'seed-cnn';
-  trainBatch: number;
-  trainExamplesPerSec: number;
-  inferBatch: number;
-  inferExamplesPerSec: number;
-}
+export type KerasSeedCnnResult = SeedCnnReferenceResult;
 
 /** The whole recipe in Keras (keras_seed_recipe.py's JSON line). */
 export interface KerasRecipeResult {

@@ -12,6 +12,17 @@ export function referenceScriptPath(name: string): string {
 }
 
 /** How to run a reference script. */
+/** The seed CNN's throughput as a reference script (Keras, PyTorch) prints it in its JSON line. */
+export interface SeedCnnReferenceResult {
+  engine: string;
+  threads: number;
+  model: 'seed-cnn';
+  trainBatch: number;
+  trainExamplesPerSec: number;
+  inferBatch: number;
+  inferExamplesPerSec: number;
+}
+
 export interface ScriptRun {
   python: string;
   script: string;

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { referenceScriptPath, runJsonScript } from './reference';
+import { referenceScriptPath, runJsonScript, type SeedCnnReferenceResult } from './reference';
 
 export const TORCH_PYTHON = '/usr/bin/python3';
 
@@ -22,15 +22,8 @@ export function torchAvailable(python = TORCH_PYTHON, script = torchScriptPath()
   return { ok: true, reason: 'torch found' };
 }
 
-export interface TorchBenchResult {
-  engine: string;
-  threads: number;
-  model: 'seed-cnn';
-  trainBatch: number;
-  trainExamplesPerSec: number;
-  inferBatch: number;
-  inferExamplesPerSec: number;
-}
+/** The seed CNN's throughput in PyTorch (torch_seed_cnn.py's JSON line). */
+export type TorchBenchResult = SeedCnnReferenceResult;
 
 /** Runs the reference script and returns its (last) JSON line. */
 export function runTorchBench(

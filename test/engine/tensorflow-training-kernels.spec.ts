@@ -11,7 +11,7 @@ import { fusedConvolutionInUse, oneDnnKernelsInUse, REPLACED_TENSORFLOW_KERNELS 
 import { findNativeSource } from '../../lib/engine/native/load';
 import { skipIf } from '../helpers/skip';
 import { currentBackend, restoreBackend } from '../helpers/tf-backend';
-import { valuesOn, relativeError } from './helpers';
+import { expectSameAsCpu, valuesOn } from './helpers';
 
 type Pool = [shape: [number, number, number, number], filter: number | [number, number], stride: number | [number, number], pad: 'valid' | 'same'];
 const POOLS: readonly Pool[] = [
@@ -35,15 +35,6 @@ function weightedSum(y: tf.Tensor): tf.Scalar {
   return tf.sum(tf.mul(y, tf.range(1, 1 + y.size).reshape(y.shape)));
 }
 
-async function expectSame(label: string, fn: () => tf.Tensor[], tol: number): Promise<void> {
-  const want = await valuesOn('cpu', fn);
-  const got = await valuesOn('tensorflow', fn);
-  want.forEach((w, i) => {
-    const err = relativeError(got[i], w);
-    assert.ok(err <= tol, `${label}: output ${i} differs from cpu by ${err.toExponential(2)} (limit ${tol})`);
-  });
-}
-
 describe('engine: faster tfjs-node kernels on tensorflow', function () {
   this.timeout(120_000);
   let previous: string | undefined;
@@ -64,12 +55,12 @@ describe('engine: faster tfjs-node kernels on tensorflow', function () {
 
   for (const [shape, filter, stride, pad] of POOLS) {
     it(`max-pool gradient ${shape.join('x')} filter ${filter} stride ${stride} ${pad}: routed exactly as on cpu, ties included`, async () => {
-      await expectSame('maxPool grad', () => KINDS.map((kind, i) => tf.grad((x: tf.Tensor) => weightedSum(tf.maxPool(x as tf.Tensor4D, filter, stride, pad)))(input(shape, kind, 10 + i))), 0);
+      await expectSameAsCpu('tensorflow', 'maxPool grad', () => KINDS.map((kind, i) => tf.grad((x: tf.Tensor) => weightedSum(tf.maxPool(x as tf.Tensor4D, filter, stride, pad)))(input(shape, kind, 10 + i))), 0);
     });
   }
 
   it('relu gradient (ReluGrad) and Step agree with cpu, NaN and signed zeros included', async () => {
-    await expectSame('relu grad', () => KINDS.map((kind, i) => tf.grad((x: tf.Tensor) => weightedSum(tf.relu(x)))(input([3, 7, 5, 4], kind, 20 + i))), 0);
+    await expectSameAsCpu('tensorflow', 'relu grad', () => KINDS.map((kind, i) => tf.grad((x: tf.Tensor) => weightedSum(tf.relu(x)))(input([3, 7, 5, 4], kind, 20 + i))), 0);
     // No denormals: TensorFlow's CPU threads flush them to zero, so 1e-40 counts as 0 there.
     const special = [NaN, -Infinity, -1, -0, 0, 1e-30, 2, Infinity];
     const steps = () => [tf.step(tf.tensor1d(special)), tf.step(tf.tensor1d(special), 0.2)];
@@ -80,7 +71,7 @@ describe('engine: faster tfjs-node kernels on tensorflow', function () {
   });
 
   it('fused convolutions (relu, linear, elu; same and valid; strides 1 and 2; with and without bias) agree with cpu', async () => {
-    await expectSame('fused conv2d', () => {
+    await expectSameAsCpu('tensorflow', 'fused conv2d', () => {
       const x = tf.randomUniform([8, 13, 13, 5], -1, 1, 'float32', 99) as tf.Tensor4D;
       const filter = tf.randomUniform([3, 3, 5, 7], -1, 1, 'float32', 98) as tf.Tensor4D;
       const bias = tf.randomUniform([7], -1, 1, 'float32', 97) as tf.Tensor1D;
@@ -98,7 +89,7 @@ describe('engine: faster tfjs-node kernels on tensorflow', function () {
   });
 
   it('bias adds and bias-gradient sums agree with cpu; other adds and sums are left to tfjs-node', async () => {
-    await expectSame('bias add / sum', () => {
+    await expectSameAsCpu('tensorflow', 'bias add / sum', () => {
       const a = tf.randomUniform([6, 5, 4, 3], -1, 1, 'float32', 5);
       const b = tf.randomUniform([3], -1, 1, 'float32', 6);
       const c = tf.randomUniform([4, 3], -1, 1, 'float32', 7);

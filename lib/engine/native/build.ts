@@ -13,7 +13,7 @@ import { checkPlatform, FoundTensorflow, locateTensorflow, LocateOptions } from 
 import { NativeManifest, readManifest, writeManifest } from './manifest';
 import { manifestPath, nativeDir, nativePackageDir, TFJS_NODE, TFJS_NODE_VERSION } from './paths';
 import { findToolchain, Toolchain } from './toolchain';
-import { verifyNative, VerifyResult } from './verify';
+import { verifyNative } from './verify';
 
 export interface BuildOptions extends LocateOptions {
   /** Rebuild even when the existing build matches. */
@@ -219,4 +219,3 @@ export function removeNative(dir = nativeDir()): string[] {
   return removed;
 }
 
-export type { VerifyResult };
