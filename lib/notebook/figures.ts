@@ -194,8 +194,18 @@ export function trainingCurvesFigure(history: HistoryPoint[], options: TrainingC
   }
 
   const layout = baseLayout('Training curves', options, { height: 380 });
+  // Both panels get the same explicit epoch range: left to autorange, one epoch gave a loss panel
+  // padded by the test line (0-2) next to an accuracy panel squeezed to the single tick "1".
   const epochAxis = (domain: [number, number], anchor: string) =>
-    axis('epoch', { domain, anchor, tickmode: last - first <= 12 ? 'linear' : 'auto', dtick: 1, tick0: first });
+    axis('epoch', {
+      domain,
+      anchor,
+      type: 'linear',
+      range: first === last ? [first - 0.5, last + 0.5] : [first - 0.1 * (last - first), last + 0.1 * (last - first)],
+      tickmode: last - first <= 12 ? 'linear' : 'auto',
+      dtick: 1,
+      tick0: first,
+    });
   layout.xaxis = epochAxis([0, 0.44], 'y');
   layout.yaxis = axis('loss', { anchor: 'x' });
   layout.xaxis2 = epochAxis([0.56, 1], 'y2');

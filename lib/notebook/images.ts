@@ -272,7 +272,7 @@ export function mistakesGalleryHtml(images: ImageSource, mistakes: MistakeExampl
     ...options,
     cols: options.cols ?? 8,
     captions,
-    captionColors: sorted.map(() => VIZ_COLORS.highlight),
+    captionColors: sorted.map(() => VIZ_COLORS.highlightText),
     title: options.title ?? `Mistakes (${sorted.length} of ${mistakes.length}, most confident first)`,
   });
 }

@@ -13,6 +13,8 @@ export const VIZ_COLORS = {
   test: '#009E73',
   accent: '#0072B2',
   highlight: '#D55E00',
+  /** The highlight hue darkened for text: #D55E00 on white is only 3.9:1, below WCAG's 4.5:1. */
+  highlightText: '#B34F00',
   muted: '#999999',
   text: '#222222',
   subtle: '#666666',

@@ -21,17 +21,24 @@ describe('digit-lab lab @slow', () => {
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it("registers this checkout's tslab as the TypeScript kernel (--no-open), where Jupyter then finds it", function () {
+  it("registers this checkout's tslab, through `digit-lab kernel`, as the only new kernel (--no-open), where Jupyter finds it", function () {
     this.timeout(60000);
     const env = { ...process.env, JUPYTER_DATA_DIR: dataDir };
     const run = spawnSync(process.execPath, [CLI, 'lab', '--no-open'], { env, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     const spec = JSON.parse(fs.readFileSync(path.join(dataDir, 'kernels', 'tslab', 'kernel.json'), 'utf8'));
     assert.equal(spec.language, 'typescript');
-    assert.equal(spec.argv[0], path.join(ROOT, 'node_modules', '.bin', 'tslab'));
-    assert.ok(fs.existsSync(spec.argv[0]), `${spec.argv[0]} exists`);
-    assert.deepEqual(spec.argv.slice(1), ['kernel', '--config-path', '{connection_file}']);
+    assert.deepEqual(spec.argv, [process.execPath, CLI, 'kernel', '--config-path', '{connection_file}']);
+    // Only the TypeScript kernel: `tslab install` would add a JavaScript one too.
+    assert.deepEqual(fs.readdirSync(path.join(dataDir, 'kernels')), ['tslab']);
     const list = spawnSync(findJupyterPython()!, ['-c', 'from jupyter_client.kernelspec import KernelSpecManager as K; print(K().find_kernel_specs()["tslab"])'], { env, encoding: 'utf8' });
     assert.equal(list.stdout.trim(), path.join(dataDir, 'kernels', 'tslab'), list.stderr);
+    // And it starts, runs cells and answers Lab's console (what test/notebook/tslab-kernel covers in depth).
+    const script = path.join(ROOT, 'test', 'notebook', 'fixtures', 'kernel-requests.py');
+    const talk = spawnSync(findJupyterPython()!, [script, 'tslab', '30'], { env, cwd: ROOT, encoding: 'utf8', timeout: 120000 });
+    assert.equal(talk.status, 0, talk.stderr);
+    const seen = JSON.parse(talk.stdout.trim().split('\n').pop()!);
+    assert.equal(seen.history?.msg_type, 'history_reply');
+    assert.equal(seen.streams.join(''), 'after\n');
   });
 });

@@ -1,6 +1,8 @@
 import { strict as assert } from 'assert';
 import { PNG } from 'pngjs';
 import { drawBitmapText } from '../../lib/notebook/bitmap-font';
+import { VIZ_COLORS } from '../../lib/notebook/theme';
+import { contrastRatio } from '../helpers/contrast';
 import { augmentationComparisonHtml, digitPng, imageGridHtml, imageGridPng, mistakesGalleryHtml } from '../../lib/notebook/images';
 
 /** n 28x28 images; image k has one bright pixel at (row k, col k) on black, value 200 + k. */
@@ -125,5 +127,15 @@ describe('notebook: images', () => {
     assert.match(html, /Mistakes \(2 of 3, most confident first\)/);
     assert.match(mistakesGalleryHtml(dots(1), []), /none/);
     assert.throws(() => mistakesGalleryHtml(dots(1), [{ index: 0, predicted: 1, confidence: 1 }]), /no true label/);
+  });
+
+  it('colours mistake captions legibly: at least 4.5:1 against the page (WCAG AA)', () => {
+    const html = mistakesGalleryHtml(dots(2), [{ index: 0, true: 4, predicted: 9, confidence: 0.6 }]);
+    const colours = [...html.matchAll(/<figcaption[^>]*style="[^"]*color:\s*(#[0-9a-fA-F]{6})/g)].map((m) => m[1]);
+    assert.equal(colours.length, 1, 'the caption has its own colour');
+    for (const colour of colours) {
+      const ratio = contrastRatio(colour, VIZ_COLORS.background);
+      assert.ok(ratio >= 4.5, `${colour} on ${VIZ_COLORS.background} is ${ratio.toFixed(2)}:1`);
+    }
   });
 });
