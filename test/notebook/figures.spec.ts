@@ -66,6 +66,19 @@ describe('notebook: figures', () => {
     assert.throws(() => trainingCurvesFigure([{ loss: NaN }]), /finite loss/);
   });
 
+  it('training curves: both panels share one numeric epoch range, with one epoch and with several', () => {
+    // One epoch with a test loss line but no test accuracy: left to plotly, the loss panel spanned
+    // 0-2 and the accuracy panel showed only the tick "1".
+    const one = trainingCurvesFigure([{ loss: 0.2, acc: 0.9 }], { testLoss: 0.1 });
+    assert.deepEqual(one.layout.xaxis!.range, [0.5, 1.5]);
+    assert.deepEqual(one.layout.xaxis2!.range, [0.5, 1.5]);
+    assert.equal(one.layout.xaxis2!.type, 'linear');
+    const five = trainingCurvesFigure([1, 2, 3, 4, 5].map((e) => ({ epoch: e, loss: 1 / e, acc: 1 - 0.1 / e })));
+    assert.deepEqual(five.layout.xaxis!.range, five.layout.xaxis2!.range);
+    const [lo, hi] = five.layout.xaxis!.range!;
+    assert.ok(lo < 1 && hi > 5 && hi - lo < 5, `range ${lo}..${hi} holds epochs 1-5 with a little margin`);
+  });
+
   it('confusion matrix: heatmap of row shares, every count annotated, true classes top-down', () => {
     const m = [
       [8, 2, 0],
