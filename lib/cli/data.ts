@@ -1,6 +1,7 @@
 /** `digit-lab data`: find, fetch and check a data set, and say what was loaded from where. */
 import { Command, Option } from 'commander';
 import { action, printJson } from './common';
+import { positiveIntParser } from './flags';
 import { MNIST_DATASETS, mirrorEnvVariable, mirrorsForDataset } from '../data/catalogue';
 import { loadMnist } from '../data/load';
 import { MnistDataSummary, summarizeMnistData } from '../data/summary';
@@ -14,12 +15,6 @@ export interface DataCommandOptions {
   quiet?: boolean;
   timeout?: number;
   list?: boolean;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got "${value}"`);
-  return n;
 }
 
 function humanSummary(s: MnistDataSummary): string {
@@ -62,7 +57,7 @@ export function register(program: Command): void {
     .option('-s, --source <source>', 'auto (cache, then download, then the embedded digits), cache, embedded, a directory of IDX files, or an http(s) URL base', 'auto')
     .addOption(new Option('-d, --dataset <id>', 'data set from the catalogue').default('mnist').choices(MNIST_DATASETS.map((d) => d.id)))
     .option('--data-dir <dir>', 'cache directory (default: $DIGIT_LAB_DATA_DIR, else data/ in the package)')
-    .option('--timeout <ms>', 'download timeout for a response and for a stalled transfer', positiveInt)
+    .option('--timeout <ms>', 'download timeout in milliseconds, for a response and for a stalled transfer', positiveIntParser('--timeout', 'milliseconds'))
     .option('-q, --quiet', 'no progress bar or warnings on stderr')
     .option('--json', 'print one JSON object: dataset, source, train/test counts and histograms, files')
     .option('--list', 'list the data sets of the catalogue and the mirrors in use, load nothing')

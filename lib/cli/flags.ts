@@ -47,6 +47,15 @@ export function positiveSecondsParser(flag: string): (value: string) => number {
   };
 }
 
+/** A commander argParser for a flag that takes a positive whole number of `unit` (e.g. milliseconds). */
+export function positiveIntParser(flag: string, unit: string): (value: string) => number {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n <= 0) throw new CliError(`${flag} needs a positive whole number of ${unit}, got "${value}"`);
+    return n;
+  };
+}
+
 /** Parses `--augment`: none, reference, strong, or a JSON object of AugmentOptions. */
 export function parseAugmentFlag(value: string): AugmentOptions | null {
   if (value === 'none') return null;

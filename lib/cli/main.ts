@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { digitLabRoot } from '../common/paths';
+import { errorText } from './common';
 import { register as registerData } from './data';
 import { register as registerTrain } from './train';
 import { register as registerPredict } from './predict';
@@ -27,7 +28,7 @@ export function buildProgram(name = 'digit-lab'): Command {
 /** Entry point of the `digit-lab` and `nbconvert-ts-runner` bins. */
 export function main(argv: string[], name?: string): void {
   buildProgram(name).parseAsync(argv).catch((err: unknown) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(errorText(err instanceof Error ? err.message : String(err)));
     process.exitCode = 1;
   });
 }

@@ -6,9 +6,11 @@
  * because tsx, which runs the tests from source, cannot `import()` a .ts file from CommonJS.
  */
 import { Command, Option } from 'commander';
+import * as path from 'path';
 import { MODEL_NAMES, type ModelName } from '../model/model-names';
+import { modelOutputDirProblem } from '../model/output-dir';
 import type { TrainRecipeOptions, TrainRecipeSummary } from '../model/recipe';
-import { action, printJson } from './common';
+import { action, CliError, printJson } from './common';
 import { addOptions, augmentFlag, BACKEND_OPTION, intFlag, namingBackendFlag, numberFlag, type OptionSpec } from './flags';
 
 interface TrainFlags {
@@ -30,6 +32,7 @@ interface TrainFlags {
   limit?: string;
   testLimit?: string;
   checkpoint?: string;
+  force?: boolean;
   progress: boolean;
   json?: boolean;
 }
@@ -53,6 +56,7 @@ const TRAIN_OPTIONS: readonly OptionSpec[] = [
   ['--limit <n>', 'train on the first N training examples only'],
   ['--test-limit <n>', 'evaluate on the first N test examples only'],
   ['--checkpoint <dir>', 'save the best model after each improving epoch here'],
+  ['--force', 'replace a model.json in --out or --checkpoint that digit-lab did not write'],
   ['--no-progress', 'no progress output'],
   ['--json', 'print the summary as one JSON line'],
 ];
@@ -68,6 +72,8 @@ export function register(program: Command): void {
 
 async function trainCommand(flags: TrainFlags): Promise<void> {
   const options = recipeOptions(flags);
+  checkOutputFlag('--out', options.out, options.overwriteForeignModel);
+  if (options.checkpointDir !== undefined) checkOutputFlag('--checkpoint', options.checkpointDir, options.overwriteForeignModel);
   const { runTrainRecipe } = require('../model/recipe') as typeof import('../model/recipe');
   const summary = await namingBackendFlag(() => runTrainRecipe(options));
   if (flags.json) {
@@ -100,8 +106,20 @@ function recipeOptions(flags: TrainFlags): TrainRecipeOptions {
     limit: intFlag('--limit', flags.limit, 1),
     testLimit: intFlag('--test-limit', flags.testLimit, 1),
     checkpointDir: flags.checkpoint,
+    overwriteForeignModel: flags.force === true,
     progress: flags.progress ? 'auto' : 'none',
   };
+}
+
+/**
+ * Fails unless a model can be saved in `dir`: a file in the way, an unwritable parent or someone
+ * else's model is found now, before the data loads and the epochs run, not when the model is saved.
+ */
+function checkOutputFlag(flag: string, dir: string, force: boolean | undefined): void {
+  const problem = modelOutputDirProblem(dir, { overwriteForeignModel: force });
+  if (problem === undefined) return;
+  const foreignOnly = !force && modelOutputDirProblem(dir, { overwriteForeignModel: true }) === undefined;
+  throw new CliError(`${flag}: cannot save the model to ${path.resolve(dir)}: ${problem}${foreignOnly ? ' (or pass --force to replace it)' : ''}`);
 }
 
 /** The summary for a person: test accuracy, what was trained, and where the model went. */

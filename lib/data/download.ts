@@ -5,7 +5,6 @@
  * (IDX structure, size, SHA-256) and only then renamed into place, so a bad download is never
  * cached and never replaces a good file.
  */
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
@@ -16,6 +15,7 @@ import { pipeline } from 'stream/promises';
 import { SingleBar, Presets } from 'cli-progress';
 import { MnistDatasetSpec, MnistFileSpec } from './catalogue';
 import { IdxArray, IdxFormatError } from './idx';
+import { partFilePath, removeStalePartFiles } from './part-files';
 import { checkMnistFile } from './verify';
 
 /** Tuning for downloads; every field has a sensible default. */
@@ -244,22 +244,6 @@ async function transfer(spec: MnistFileSpec, mirror: string, temp: string, optio
   return meter.received;
 }
 
-/** A temp file untouched this long belongs to a download that died (killed, machine off). */
-const STALE_PART_MS = 60 * 60 * 1000;
-
-function removeStaleParts(dir: string, name: string): void {
-  const prefix = `.${name}.`;
-  for (const entry of fs.readdirSync(dir)) {
-    if (!entry.startsWith(prefix) || !entry.endsWith('.part')) continue;
-    const file = path.join(dir, entry);
-    try {
-      if (Date.now() - fs.statSync(file).mtimeMs > STALE_PART_MS) fs.rmSync(file, { force: true });
-    } catch {
-      // Another process may have just renamed or removed it.
-    }
-  }
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -281,12 +265,12 @@ export async function downloadMnistFile(
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new DownloadError(spec.name, [{ mirror: destDir, problem: `cannot create the cache directory (${code}); choose another with DIGIT_LAB_DATA_DIR or --data-dir` }]);
   }
-  removeStaleParts(destDir, spec.name);
+  removeStalePartFiles(destDir, spec.name);
   const finalPath = path.join(destDir, spec.name);
   const attempts: DownloadAttempt[] = [];
   for (const mirror of mirrors) {
     for (let attempt = 0; attempt <= opts.retries; attempt++) {
-      const temp = path.join(destDir, `.${spec.name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`);
+      const temp = partFilePath(destDir, spec.name);
       try {
         await transfer(spec, mirror, temp, opts);
         const bytes = fs.readFileSync(temp);

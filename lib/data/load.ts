@@ -5,10 +5,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findMnistDataset, mirrorsForDataset, mnistDatasetFiles, MnistDatasetSpec, MnistFileSpec } from './catalogue';
-import { datasetCacheDir, resolveDataDir } from './cache';
+import { cacheDirProblem, datasetCacheDir, resolveDataDir } from './cache';
 import { DownloadError, DownloadOptions, directoryOf, downloadMnistFile, isUrlMirror } from './download';
 import { EmbeddedOrder, loadEmbeddedMnist } from './embedded';
 import { IdxArray } from './idx';
+import { removeStalePartFiles } from './part-files';
 import { ImageSet, MnistData, MnistSource } from './types';
 import { checkMnistFile } from './verify';
 
@@ -143,6 +144,30 @@ function embeddedData(spec: MnistDatasetSpec, order: EmbeddedOrder | undefined, 
 }
 
 /**
+ * Without a usable cache nothing can be downloaded, but a directory mirror (a full local copy)
+ * can still be read where it is; failing that, `auto` falls back to the embedded digits as usual.
+ */
+function loadWithoutCache(
+  spec: MnistDatasetSpec, source: string, mirrors: string[], why: string, options: LoadMnistOptions, warn: (m: string) => void,
+): MnistData {
+  const failures: string[] = [];
+  for (const mirror of mirrors.filter((m) => !isUrlMirror(m))) {
+    try {
+      const data = loadMnistFromDirectory(mirror, spec);
+      const note = [data.source.note, `read in place, not cached: ${why}`].filter(Boolean).join('; ');
+      warn(`${why}; reading the mirror ${data.source.location} in place`);
+      return { ...data, source: { ...data.source, note } };
+    } catch (err) {
+      failures.push(fs.existsSync(directoryOf(mirror)) ? (err as Error).message : `mirror ${mirror}: no such directory`);
+    }
+  }
+  const problem = [`${why}, so ${spec.id} cannot be downloaded`, ...failures].join('; ');
+  if (source !== 'auto' || !spec.hasEmbeddedSubset) throw new Error(problem);
+  warn(`${problem}; using the embedded 10,000-digit subset`);
+  return embeddedData(spec, options.embeddedOrder, problem);
+}
+
+/**
  * Loads an MNIST-format data set. Every file is checked (IDX structure, counts, size, SHA-256)
  * before use; a failure is an Error whose one-line message names the file and the problem.
  */
@@ -158,7 +183,11 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
 
   const dataDir = resolveDataDir(options.dataDir);
   const cacheDir = datasetCacheDir(dataDir, spec.id);
-  const { loaded, problems } = readCache(cacheDir, spec);
+  const unusable = cacheDirProblem(cacheDir, { dataDir: options.dataDir });
+  if (unusable !== undefined && source === 'cache') throw new Error(unusable);
+  // Opening the cache clears what interrupted downloads left there (see part-files.ts for when).
+  if (unusable === undefined) for (const f of mnistDatasetFiles(spec)) removeStalePartFiles(cacheDir, f.name);
+  const { loaded, problems } = unusable === undefined ? readCache(cacheDir, spec) : { loaded: new Map() as LoadedFiles, problems: [] };
   const all = mnistDatasetFiles(spec);
   if (loaded.size === all.length) {
     return assemble(spec, loaded, { kind: 'cache', location: cacheDir, subset: false });
@@ -170,6 +199,8 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
   for (const p of problems) warn(`ignoring a bad cached file, downloading it again: ${p}`);
 
   const mirrors = isUrlMirror(source) ? [source] : options.mirrors ?? mirrorsForDataset(spec);
+  const unwritable = unusable ?? cacheDirProblem(cacheDir, { dataDir: options.dataDir, write: true });
+  if (unwritable !== undefined) return loadWithoutCache(spec, source, mirrors, unwritable, options, warn);
   const fromCache = loaded.size;
   try {
     const used = await downloadMissing(spec, cacheDir, mirrors, loaded, options);

@@ -72,8 +72,25 @@ export const STRONG_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
 
 const FILL_MODES: readonly AugmentFillMode[] = ['constant', 'nearest', 'reflect', 'wrap'];
 
-/** Checks options and returns the zoom interval; throws a clear error naming the bad option. */
+/** Every option AugmentOptions has; anything else is a typo that would silently do nothing. */
+export const AUGMENT_OPTION_KEYS: readonly (keyof AugmentOptions)[] = [
+  'rotationRange', 'widthShiftRange', 'heightShiftRange', 'shearRange', 'zoomRange', 'fillMode', 'cval', 'interpolation',
+];
+
+/**
+ * Checks options and returns the zoom interval; throws a clear error naming the bad option. Unknown
+ * keys are rejected (with the list of known ones), since an ignored `rotation` or `zoom` would train
+ * without the augmentation asked for.
+ */
 export function validateAugmentOptions(options: AugmentOptions): [number, number] {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new Error(`augment: the options must be an object like {"rotationRange":10}, got ${JSON.stringify(options)}`);
+  }
+  const unknown = Object.keys(options).filter((key) => !(AUGMENT_OPTION_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    throw new Error(`augment: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ` +
+      `the options are ${AUGMENT_OPTION_KEYS.join(', ')}`);
+  }
   const ranges: Array<[keyof AugmentOptions, number | undefined]> = [
     ['rotationRange', options.rotationRange],
     ['widthShiftRange', options.widthShiftRange],
@@ -81,18 +98,18 @@ export function validateAugmentOptions(options: AugmentOptions): [number, number
     ['shearRange', options.shearRange],
   ];
   for (const [name, value] of ranges) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-      throw new Error(`augment: ${name} must be a finite number >= 0, got ${String(value)}`);
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+      throw new Error(`augment: ${name} must be a finite number >= 0, got ${shown(value)}`);
     }
   }
   if (options.fillMode !== undefined && !FILL_MODES.includes(options.fillMode)) {
-    throw new Error(`augment: fillMode must be one of ${FILL_MODES.join(', ')}, got ${String(options.fillMode)}`);
+    throw new Error(`augment: fillMode must be one of ${FILL_MODES.join(', ')}, got ${shown(options.fillMode)}`);
   }
-  if (options.cval !== undefined && !Number.isFinite(options.cval)) {
-    throw new Error(`augment: cval must be a finite number, got ${String(options.cval)}`);
+  if (options.cval !== undefined && !(typeof options.cval === 'number' && Number.isFinite(options.cval))) {
+    throw new Error(`augment: cval must be a finite number, got ${shown(options.cval)}`);
   }
   if (options.interpolation !== undefined && options.interpolation !== 'bilinear' && options.interpolation !== 'nearest') {
-    throw new Error(`augment: interpolation must be 'bilinear' or 'nearest', got ${String(options.interpolation)}`);
+    throw new Error(`augment: interpolation must be 'bilinear' or 'nearest', got ${shown(options.interpolation)}`);
   }
   const zoom = options.zoomRange;
   if (zoom === undefined) return [1, 1];
@@ -102,8 +119,13 @@ export function validateAugmentOptions(options: AugmentOptions): [number, number
     }
     return [1 - zoom, 1 + zoom];
   }
-  if (!Array.isArray(zoom) || zoom.length !== 2 || !zoom.every((z) => Number.isFinite(z) && z > 0) || zoom[0] > zoom[1]) {
+  if (!Array.isArray(zoom) || zoom.length !== 2 || !zoom.every((z) => typeof z === 'number' && Number.isFinite(z) && z > 0) || zoom[0] > zoom[1]) {
     throw new Error(`augment: zoomRange as a pair must be [lo, hi] with 0 < lo <= hi, got ${JSON.stringify(zoom)}`);
   }
   return [zoom[0], zoom[1]];
+}
+
+/** A value as the user wrote it: strings quoted, so "10" (a string) does not read as 10. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
 }

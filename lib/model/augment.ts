@@ -13,7 +13,7 @@ import { seededRandom } from '../common/random';
 import { AugmentFillMode, AugmentOptions, validateAugmentOptions } from './augment-options';
 
 export type { AugmentFillMode, AugmentOptions } from './augment-options';
-export { REFERENCE_AUGMENTATION, STRONG_AUGMENTATION } from './augment-options';
+export { AUGMENT_OPTION_KEYS, REFERENCE_AUGMENTATION, STRONG_AUGMENTATION, validateAugmentOptions } from './augment-options';
 
 /**
  * One image's transform parameters, named as in Keras' `apply_affine_transform`: `theta` and

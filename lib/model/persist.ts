@@ -7,10 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
-export const MODEL_JSON_FILE = 'model.json';
-export const WEIGHTS_FILE = 'weights.bin';
-/** The key under userDefinedMetadata where our own metadata lives. */
-const METADATA_KEY = 'digitLab';
+import { checkModelOutputDir, METADATA_KEY, MODEL_JSON_FILE, type ModelOutputDirOptions, WEIGHTS_FILE } from './output-dir';
+
+export { checkModelOutputDir, isDigitLabModelJson, MODEL_JSON_FILE, modelOutputDirProblem, type ModelOutputDirOptions, WEIGHTS_FILE } from './output-dir';
 
 /** What we record about a saved model (all optional; free-form extras allowed). */
 export interface SavedModelMetadata {
@@ -32,12 +31,13 @@ export interface LoadedModel {
 }
 
 /**
- * Saves `model` into directory `dir` (created if needed, replaced if it holds an earlier model).
+ * Saves `model` into directory `dir` (created if needed, replaced if it holds an earlier model of
+ * ours; a model.json digit-lab did not write is replaced only with `overwriteForeignModel`).
  * A failure at any point leaves the previous contents of `dir` untouched.
  */
-export async function saveModel(model: tf.LayersModel, dir: string, metadata: SavedModelMetadata = {}): Promise<void> {
+export async function saveModel(model: tf.LayersModel, dir: string, metadata: SavedModelMetadata = {}, options: ModelOutputDirOptions = {}): Promise<void> {
   const target = path.resolve(dir);
-  checkModelOutputDir(target);
+  checkModelOutputDir(target, options);
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const temp = `${target}.tmp-${stamp}`;
@@ -76,23 +76,6 @@ async function writeArtifacts(dir: string, artifacts: tf.io.ModelArtifacts, meta
   await fs.promises.writeFile(path.join(dir, MODEL_JSON_FILE), JSON.stringify(json));
 }
 
-/**
- * Throws unless saveModel may write to `dir`: a save replaces the whole directory, so it must be
- * new, empty, or hold a model and nothing else (`--out .` must never sweep away a working
- * directory). Call it before a long training run to fail early.
- */
-export function checkModelOutputDir(dir: string): void {
-  const target = path.resolve(dir);
-  if (!fs.existsSync(target)) return;
-  if (!fs.statSync(target).isDirectory()) throw new Error(`cannot save the model to ${target}: it is a file, not a directory`);
-  const entries = fs.readdirSync(target);
-  const ours = new Set([MODEL_JSON_FILE, WEIGHTS_FILE]);
-  if (entries.length > 0 && (!entries.includes(MODEL_JSON_FILE) || entries.some((e) => !ours.has(e)))) {
-    throw new Error(`cannot save the model to ${target}: the directory holds other files (${entries.slice(0, 3).join(', ')}); ` +
-      'choose a new or empty directory');
-  }
-}
-
 /** Moves `from` into place as `to`; an existing `to` is moved aside first and removed after. */
 async function replaceDirectory(from: string, to: string): Promise<void> {
   let aside: string | undefined;
@@ -119,7 +102,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   try {
     json = JSON.parse(await fs.promises.readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
   } catch (err) {
-    throw new Error(`${jsonPath}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${jsonPath}: not valid JSON (${oneLine((err as Error).message)})`);
   }
   if (typeof json !== 'object' || json === null || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new Error(`${jsonPath}: not a TensorFlow.js layers model (modelTopology or weightsManifest missing)`);
@@ -143,9 +126,20 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     }
     return [specs, data];
   });
-  const model = await tf.loadLayersModel({ load: async () => artifacts });
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel({ load: async () => artifacts });
+  } catch (err) {
+    // tfjs explains an unknown layer or a bad config over several lines; all of it stays, on one.
+    throw new Error(`${jsonPath}: cannot build the model: ${oneLine((err as Error).message)}`);
+  }
   const metadata = ((json.userDefinedMetadata ?? {}) as Record<string, unknown>)[METADATA_KEY];
   return { model, metadata: (metadata ?? {}) as SavedModelMetadata };
+}
+
+/** `message` with its line breaks (and the indentation around them) turned into single spaces. */
+function oneLine(message: string): string {
+  return message.trim().replace(/\s*\n\s*/g, ' ');
 }
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };

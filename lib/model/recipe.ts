@@ -44,6 +44,8 @@ export interface TrainRecipeOptions {
   /** Evaluate on the first `testLimit` test examples only. */
   testLimit?: number;
   checkpointDir?: string;
+  /** Replace a model.json in `out` or `checkpointDir` that digit-lab did not write (default: refuse). */
+  overwriteForeignModel?: boolean;
   progress: ProgressMode;
   onProgress?: (event: TrainingEvent) => void | Promise<void>;
   /** Where notes for the user go (default stderr). */
@@ -106,8 +108,9 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
   const started = performance.now();
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   if (!MODEL_NAMES.includes(options.model)) throw new Error(`unknown model "${options.model}": expected one of ${MODEL_NAMES.join(', ')}`);
-  checkModelOutputDir(options.out);
-  if (options.checkpointDir) checkModelOutputDir(options.checkpointDir);
+  const overwrite = { overwriteForeignModel: options.overwriteForeignModel };
+  checkModelOutputDir(options.out, overwrite);
+  if (options.checkpointDir) checkModelOutputDir(options.checkpointDir, overwrite);
   const backend = await chooseTrainingBackend(options.backend);
 
   const data = await loadMnist({ source: options.data, dataset: options.dataset, dataDir: options.dataDir });
@@ -128,6 +131,7 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       earlyStopping: options.patience === undefined ? undefined : { patience: options.patience },
       checkpointDir: options.checkpointDir,
       checkpointMetadata: { modelName: options.model },
+      overwriteForeignCheckpoint: options.overwriteForeignModel,
       progress: options.progress,
       onProgress: options.onProgress,
     });
@@ -145,7 +149,7 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       epochs: result.history.length,
       seed: options.seed,
       augment: options.augment ? { ...options.augment, copies: options.copies } : null,
-    });
+    }, overwrite);
     log(`saved the model to ${out}`);
     return {
       model: options.model,

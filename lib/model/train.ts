@@ -7,11 +7,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { shuffledIndices } from '../common/random';
 import type { ImageSet } from '../data/types';
-import { AugmentOptions, augmentImages } from './augment';
+import { AugmentOptions, augmentImages, validateAugmentOptions } from './augment';
 import { checkImageSet, concatImages, gatherBatch, imageBatchTensor, indexRange, selectImages } from './batches';
 import { BestEpoch, EarlyStopping, MonitoredMetric } from './best-epoch';
 import { evaluateModel } from './evaluate';
-import { saveModel, SavedModelMetadata } from './persist';
+import { checkModelOutputDir, saveModel, SavedModelMetadata } from './persist';
 import { EpochRecord, ProgressMode, ProgressStream, TrainingEvent, consoleProgress } from './train-progress';
 import { augmentChunkSeed, augmentSeed, DropoutSeeds, shuffleSeed } from './train-seeds';
 
@@ -50,6 +50,8 @@ export interface TrainOptions {
   /** Save the best model so far here (tfjs layers format) after each improving epoch. */
   checkpointDir?: string;
   checkpointMetadata?: SavedModelMetadata;
+  /** Let checkpoints replace a model.json in `checkpointDir` that digit-lab did not write. */
+  overwriteForeignCheckpoint?: boolean;
   /** Console progress on `progressStream` (default 'auto': a bar on a TTY, a line per epoch otherwise). */
   progress?: ProgressMode;
   progressStream?: ProgressStream;
@@ -143,6 +145,9 @@ function prepareRun(model: tf.LayersModel, data: ImageSet, options: TrainOptions
   if (train.count === 0) throw new Error('trainModel: no training examples left after the validation split');
   const monitor: MonitoredMetric = options.monitor ?? (validation ? 'valLoss' : 'loss');
   if (monitor.startsWith('val') && !validation) throw new Error(`trainModel: monitor ${monitor} needs validation data`);
+  // Checked now rather than when first used, which is after an epoch of work.
+  if (options.augment) validateAugmentOptions(options.augment.options);
+  if (options.checkpointDir) checkModelOutputDir(options.checkpointDir, { overwriteForeignModel: options.overwriteForeignCheckpoint });
   const copies = options.augment ? Math.max(0, Math.floor(options.augment.copies ?? 1)) : 0;
   const trainExamples = train.count * (1 + copies);
   const batchesPerEpoch = Math.ceil(trainExamples / batchSize);
@@ -260,7 +265,8 @@ async function addValidation(run: TrainingRun, validation: ImageSet, record: Epo
 
 /** Saves the model as the best so far, with its epoch and monitored value in the metadata. */
 async function saveCheckpoint(run: TrainingRun, dir: string, record: EpochRecord): Promise<void> {
-  await saveModel(run.model, dir, { ...run.options.checkpointMetadata, epoch: record.epoch, monitor: run.monitor, [run.monitor]: record[run.monitor] });
+  await saveModel(run.model, dir, { ...run.options.checkpointMetadata, epoch: record.epoch, monitor: run.monitor, [run.monitor]: record[run.monitor] },
+    { overwriteForeignModel: run.options.overwriteForeignCheckpoint });
 }
 
 /** The part of a tfjs optimizer a schedule sets: every tfjs optimizer keeps its rate in this field. */

@@ -75,6 +75,18 @@ describe('digit-lab predict @slow', function () {
     assert.equal(r.stdout, '');
   });
 
+  it('shows all of a model that cannot be built: the file, the unknown layer and the reasons', async () => {
+    const broken = path.join(dir, 'broken');
+    fs.cpSync(model, broken, { recursive: true });
+    const jsonPath = path.join(broken, 'model.json');
+    fs.writeFileSync(jsonPath, fs.readFileSync(jsonPath, 'utf8').replace(/"class_name":"Conv2D"/g, '"class_name":"FancyConv"'));
+    const r = await runCli(['predict', path.join(dir, 'a.png'), '--model', broken, '--backend', 'cpu']);
+    assert.notEqual(r.code, 0);
+    const lines = r.stderr.trimEnd().split('\n').filter((l) => l.startsWith('error:') || l.startsWith('  '));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], new RegExp(`^error: ${jsonPath}: cannot build the model: Unknown layer: FancyConv\\. .*1\\. .*2\\. .*registerClass`));
+  });
+
   it('answers for every good image when one of them is bad, then exits non-zero', async () => {
     const a = path.join(dir, 'a.png');
     const bad = path.join(dir, 'not-an-image.png');

@@ -9,7 +9,7 @@ function sourcesOfDataCommand(): string[] {
   const dataDir = path.join(PROJECT_ROOT, 'lib', 'data');
   return [
     ...fs.readdirSync(dataDir).filter((n) => n.endsWith('.ts')).map((n) => path.join('lib', 'data', n)),
-    'lib/cli/data.ts', 'lib/cli/common.ts', 'lib/cli/main.ts',
+    'lib/cli/data.ts', 'lib/cli/common.ts', 'lib/cli/main.ts', 'lib/cli/flags.ts', 'lib/model/augment-options.ts',
   ];
 }
 
@@ -148,6 +148,14 @@ describe('digit-lab data (CLI) @slow', () => {
     assert.equal(datasets[1].mirrorEnv, 'DIGIT_LAB_FASHION_MNIST_MIRROR');
     const text = run(['--list']);
     assert.match(text.stdout, /^mnist +MNIST handwritten digits\n +mirrors \(DIGIT_LAB_MNIST_MIRROR\): https:\/\//);
+  });
+
+  it('names the flag or variable at fault: --timeout, DIGIT_LAB_DATA_DIR', function () {
+    this.timeout(60000);
+    assertOneLineError(run(['--timeout', '-5']), /^error: --timeout needs a positive whole number of milliseconds, got "-5"$/);
+    const file = path.join(tempDir(), 'a-file');
+    fs.writeFileSync(file, '');
+    assertOneLineError(run(['--source', 'cache'], { DIGIT_LAB_DATA_DIR: file }), new RegExp(`^error: DIGIT_LAB_DATA_DIR=${file} is not a directory$`));
   });
 
   it('rejects an unknown source or data set', function () {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import * as zlib from 'zlib';
@@ -9,7 +10,7 @@ import { DownloadError, DownloadOptions, downloadMnistFile } from '../../lib/dat
 import { encodeIdx } from '../../lib/data/idx';
 import { loadMnist } from '../../lib/data/load';
 import {
-  LocalServer, MNIST_TEST_HISTOGRAM, MNIST_TRAIN_HISTOGRAM, SHARED_MNIST, TinyDataset, closedPort, makeTinyDataset, patternBytes,
+  LocalServer, MNIST_TEST_HISTOGRAM, MNIST_TRAIN_HISTOGRAM, SHARED_MNIST, TinyDataset, closedPort, deadPid, makeTinyDataset, patternBytes,
   removeTempDirs, requireSharedMnist, serveDirectory, startServer, tempDir, tempLeftovers,
 } from './helpers';
 import { labelHistogram } from '../../lib/data/summary';
@@ -113,16 +114,24 @@ describe('data/download (local faulty servers)', () => {
     assert.deepEqual(fs.readdirSync(dest), [spec.name], 'only the verified file is left');
   });
 
-  it('removes temp files of downloads that died long ago, and only those', async () => {
+  it('removes temp files of downloads that died (writer gone, or untouched for an hour), and only those', async () => {
     const dest = tempDir();
-    const stale = path.join(dest, `.${spec.name}.123.deadbeef.part`);
-    const fresh = path.join(dest, `.${spec.name}.456.cafebabe.part`);
-    fs.writeFileSync(stale, 'x');
-    fs.writeFileSync(fresh, 'y');
+    const dead = await deadPid();
+    const host = os.hostname().replace(/[^A-Za-z0-9-]/g, '-');
+    const part = (tag: string) => path.join(dest, `.${spec.name}.${tag}.part`);
+    const files = {
+      oldFormatDeadWriter: part(`${dead}.deadbeef`),
+      deadWriter: part(`${host}.${dead}.deadbeef`),
+      oldOtherHost: part(`elsewhere.${process.ppid}.0badf00d`),
+      liveWriter: part(`${host}.${process.ppid}.cafebabe`),
+      freshOtherHost: part(`elsewhere.${dead}.feedface`),
+    };
+    for (const f of Object.values(files)) fs.writeFileSync(f, 'x');
     const old = new Date(Date.now() - 2 * 3600 * 1000);
-    fs.utimesSync(stale, old, old);
+    fs.utimesSync(files.oldOtherHost, old, old);
     await downloadMnistFile(spec, tiny.spec, [mirror('good')], dest, FAST);
-    assert.deepEqual(fs.readdirSync(dest).sort(), [path.basename(fresh), spec.name].sort());
+    assert.deepEqual(fs.readdirSync(dest).sort(), [path.basename(files.liveWriter), path.basename(files.freshOtherHost), spec.name].sort(),
+      'a running download (its pid alive, or on another machine and recently written) keeps its temp file');
   });
 
   it('an unwritable cache location is a download error that says what to do', async () => {

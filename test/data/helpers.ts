@@ -1,4 +1,5 @@
 /** Shared fixtures for the data-layer specs: temp dirs, generated data sets, local HTTP servers. */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -150,4 +151,13 @@ export async function closedPort(): Promise<number> {
 export function tempLeftovers(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((n) => n.startsWith('.') || n.endsWith('.part') || n.endsWith('.tmp'));
+}
+
+/** The pid of a process that has just exited (so no process has it, barring a quick reuse). */
+export function deadPid(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', '']);
+    child.on('error', reject);
+    child.on('exit', () => resolve(child.pid as number));
+  });
 }

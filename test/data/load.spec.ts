@@ -7,7 +7,7 @@ import { resolveDataDir } from '../../lib/data/cache';
 import { digitLabRoot } from '../../lib/common/paths';
 import { labelHistogram } from '../../lib/data/summary';
 import {
-  MNIST_TEST_HISTOGRAM, MNIST_TRAIN_HISTOGRAM, PROJECT_ROOT, SHARED_MNIST, closedPort, removeTempDirs, requireSharedMnist, tempDir,
+  MNIST_TEST_HISTOGRAM, MNIST_TRAIN_HISTOGRAM, PROJECT_ROOT, SHARED_MNIST, closedPort, deadPid, removeTempDirs, requireSharedMnist, tempDir,
 } from './helpers';
 
 const NAMES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
@@ -168,5 +168,57 @@ describe('data/load: sources and fallbacks', () => {
       loadMnist({ dataset: 'fashion-mnist', dataDir: tempDir(), mirrors: [`http://127.0.0.1:${await closedPort()}/`], retries: 0, quiet: true }),
       /^train-images-idx3-ubyte\.gz: download failed: .*connection refused/,
     );
+  });
+
+  it('opening the cache removes temp files that interrupted downloads left there', async () => {
+    const dataDir = tempDir();
+    const cacheDir = path.join(dataDir, 'mnist');
+    fs.mkdirSync(cacheDir);
+    const dead = await deadPid();
+    const leftover = path.join(cacheDir, `.train-labels-idx1-ubyte.gz.${dead}.0123abcd.part`);
+    const running = path.join(cacheDir, `.train-labels-idx1-ubyte.gz.${process.ppid}.4567cdef.part`);
+    fs.writeFileSync(leftover, 'half a file');
+    fs.writeFileSync(running, 'still coming');
+    await rejects(loadMnist({ source: 'cache', dataDir, quiet: true }), /missing from the cache/);
+    assert.deepEqual(fs.readdirSync(cacheDir), [path.basename(running)]);
+  });
+
+  it('a data directory that is a file is named as such, not as a cache miss', async () => {
+    const file = path.join(tempDir(), 'a-file');
+    fs.writeFileSync(file, '');
+    const saved = process.env.DIGIT_LAB_DATA_DIR;
+    process.env.DIGIT_LAB_DATA_DIR = file;
+    try {
+      await rejects(loadMnist({ source: 'cache', quiet: true }), new RegExp(`^DIGIT_LAB_DATA_DIR=${file} is not a directory$`));
+    } finally {
+      if (saved === undefined) delete process.env.DIGIT_LAB_DATA_DIR;
+      else process.env.DIGIT_LAB_DATA_DIR = saved;
+    }
+    await rejects(loadMnist({ source: 'cache', dataDir: path.join(file, 'sub'), quiet: true }),
+      new RegExp(`^the data directory ${file}/sub \\(--data-dir\\) cannot be created: ${file} is not a directory$`));
+    assert.ok(fs.statSync(file).isFile(), 'the file is left alone');
+  });
+
+  it('auto without a usable cache reads a full local mirror in place instead of the embedded subset', async function () {
+    requireSharedMnist(this);
+    this.timeout(60000);
+    const file = path.join(tempDir(), 'a-file');
+    fs.writeFileSync(file, '');
+    const warnings: string[] = [];
+    const data = await loadMnist({ dataDir: file, mirrors: [`http://127.0.0.1:${await closedPort()}/`, SHARED_MNIST], warn: (m) => warnings.push(m) });
+    assert.equal(data.source.kind, 'directory');
+    assert.equal(data.source.location, SHARED_MNIST);
+    assert.equal(data.train.count, 60000);
+    assert.equal(data.test?.count, 10000);
+    assert.match(data.source.note ?? '', /read in place, not cached: the data directory .*a-file \(--data-dir\) is not a directory/);
+    assert.equal(warnings.length, 1);
+  });
+
+  it('auto without a usable cache and no local mirror falls back to the embedded digits, saying why', async () => {
+    const file = path.join(tempDir(), 'a-file');
+    fs.writeFileSync(file, '');
+    const data = await loadMnist({ dataDir: file, mirrors: [`http://127.0.0.1:${await closedPort()}/`], quiet: true });
+    assert.equal(data.source.kind, 'embedded');
+    assert.match(data.source.note ?? '', /a-file \(--data-dir\) is not a directory, so mnist cannot be downloaded/);
   });
 });

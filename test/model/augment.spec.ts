@@ -4,11 +4,13 @@ import {
   AffineParams,
   IDENTITY_AFFINE,
   REFERENCE_AUGMENTATION,
+  STRONG_AUGMENTATION,
   affineMatrixFor,
   applyAffineTransforms,
   augmentImages,
   makeAugmentRandom,
   randomAffineParams,
+  validateAugmentOptions,
 } from '../../lib/model/augment';
 import { describeEachBackend } from '../helpers/backends';
 
@@ -74,6 +76,17 @@ describe('augment: transform parameters (no tensors)', () => {
     assert.ok(q.zx >= 1.5 && q.zx <= 2 && q.theta === 0 && q.tx === 0);
     const wide = Array.from({ length: 200 }, () => randomAffineParams({ widthShiftRange: 0.1 }, rng, 10, 100));
     assert.ok(wide.some((p) => Math.abs(p.tx) > 5) && wide.every((p) => Math.abs(p.tx) <= 10 && p.ty === 0));
+  });
+
+  it('rejects unknown option names (listing the known ones) and values of the wrong type', () => {
+    assert.throws(() => validateAugmentOptions({ foo: 3 } as never),
+      /^Error: augment: unknown option "foo"; the options are rotationRange, widthShiftRange, heightShiftRange, shearRange, zoomRange, fillMode, cval, interpolation$/);
+    assert.throws(() => validateAugmentOptions({ rotation: 10, zoom: 0.1 } as never), /unknown options "rotation", "zoom"/);
+    assert.throws(() => validateAugmentOptions({ rotationRange: '10' } as never), /rotationRange must be a finite number >= 0, got "10"/);
+    assert.throws(() => validateAugmentOptions({ cval: true } as never), /cval must be a finite number, got true/);
+    assert.throws(() => validateAugmentOptions({ zoomRange: ['0.9', 1.1] } as never), /zoomRange as a pair/);
+    assert.throws(() => validateAugmentOptions(null as never), /must be an object/);
+    assert.deepEqual(validateAugmentOptions({ ...STRONG_AUGMENTATION, fillMode: 'constant', cval: 0, interpolation: 'nearest' }), [0.9, 1.1]);
   });
 
   it('the reference augmentation is what the Keras notebook used (shear 0.1 degrees)', () => {
@@ -183,6 +196,7 @@ describeEachBackend('augment: Keras-style random affine augmentation', () => {
     assert.throws(() => augmentImages(images, { zoomRange: 1.5 }, 1), /zoomRange/);
     assert.throws(() => augmentImages(images, { zoomRange: [2, 1] }, 1), /zoomRange/);
     assert.throws(() => augmentImages(images, { fillMode: 'mirror' as never }, 1), /fillMode/);
+    assert.throws(() => augmentImages(images, { rotationRange: 5, foo: 3 } as never, 1), /unknown option "foo"/);
     assert.throws(() => augmentImages(tf.zeros([4, 4, 1]) as unknown as tf.Tensor4D, {}, 1), /4-D/);
     assert.throws(() => applyAffineTransforms(images, [IDENTITY_AFFINE, IDENTITY_AFFINE]), /2 transforms for a batch of 1/);
   });
