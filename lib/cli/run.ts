@@ -61,9 +61,9 @@ export function toRunOptions(opts: Record<string, unknown>): RunNotebookOptions 
 
 /** The commander option for one runner option, with its parser and default. */
 function commanderOption(spec: RunnerOption, defaults: RunnerDefaultOverrides): Option {
-  const option = new Option(spec.flags, optionHelp(spec));
-  if (spec.type === 'number') option.argParser(positiveSecondsParser(spec.flags.split(' ')[0]));
   const override = defaults[spec.name];
+  const option = new Option(spec.flags, optionHelp(spec, override !== undefined));
+  if (spec.type === 'number') option.argParser(positiveSecondsParser(spec.flags.split(' ')[0]));
   if (override !== undefined) option.default(override);
   else if ('default' in spec && !isNegated(spec)) option.default(spec.default);
   return option;
@@ -90,10 +90,13 @@ export async function runNotebookFromCli(notebook: string, opts: Record<string, 
     onEvent: progress.onEvent,
     onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
   }).finally(progress.stop);
-  process.stderr.write(`wrote ${result.ipynbPath} and ${result.htmlPath}\n`);
+  if (result.ok) {
+    process.stderr.write(`${result.outputsNote}\n`);
+    return;
+  }
   // A signal handler may already have set 130/143; keep that status.
   const signalled = Number(process.exitCode ?? 0);
-  if (!result.ok) throw new CliError(result.reason ?? 'the run failed', signalled > 1 ? signalled : 1);
+  throw new CliError(`${result.reason ?? 'the run failed'}; ${result.outputsNote}`, signalled > 1 ? signalled : 1);
 }
 
 /** Registers `run` on the program. */

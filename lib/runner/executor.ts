@@ -9,12 +9,13 @@ import { readNotebook } from './document/io';
 import { CodeCell, joinSource, Notebook, Output } from './document/nbformat';
 import { CellRunResult } from './kernel/client';
 import { firstErrorLine, synthesiseErrorOutput } from './kernel/kernel-errors';
-import { findKernelspec, KernelSpec, localTslabSpec } from './kernel/kernelspec';
+import { KernelSpec, localTslabSpec } from './kernel/kernelspec';
 import { launchKernel, LaunchOptions, RunningKernel } from './kernel/launch';
 import { DisplayRegistry, OutputCollector } from './kernel/output-collector';
 import { receivedSignal } from './kernel/process';
 import { RUNNER_DEFAULTS } from './options';
 import { injectParameters, ParameterValue } from './parameters';
+import { checkRunInputs } from './preflight';
 import { kernelVersions } from './versions';
 
 /**
@@ -23,13 +24,18 @@ import { kernelVersions } from './versions';
  */
 export const RUNNER_METADATA_KEY = 'digit_lab';
 
-/** Progress and output events, in order, for progress bars and --log-output. */
+/**
+ * Progress and output events, in order, for progress bars and --log-output. `cellIndex` is the
+ * index in the executed notebook's cells (the injected parameters cell included); `label` names
+ * the cell for people: "cell N" numbered among the input notebook's own cells, or "the injected
+ * parameters cell".
+ */
 export type RunnerEvent =
   | { type: 'kernel-starting'; kernel: string }
   | { type: 'start'; total: number; kernel: string }
-  | { type: 'cell-start'; cellIndex: number; ordinal: number; total: number; source: string }
+  | { type: 'cell-start'; cellIndex: number; label: string; ordinal: number; total: number; source: string }
   | { type: 'output'; cellIndex: number; output: Output }
-  | { type: 'cell-end'; cellIndex: number; ordinal: number; total: number; status: CellStatus; seconds: number }
+  | { type: 'cell-end'; cellIndex: number; label: string; ordinal: number; total: number; status: CellStatus; seconds: number }
   | { type: 'end'; ok: boolean; reason?: string };
 
 export type CellStatus = 'ok' | 'error' | 'timeout' | 'dead' | 'skipped' | 'not-run';
@@ -50,6 +56,8 @@ export interface ExecuteNotebookOptions {
   /** Kernel working directory; default: the notebook's folder (or process.cwd() for objects). */
   cwd?: string;
   parameters?: Record<string, ParameterValue>;
+  /** Inject parameters the notebook's parameters cell does not declare (papermill's behaviour); default: refuse them. */
+  allowUnknownParameters?: boolean;
   onEvent?: (event: RunnerEvent) => void;
   /** Where to look for kernelspecs (default: Jupyter's search path). */
   kernelspecDirs?: string[];
@@ -79,12 +87,14 @@ export interface ExecutionResult {
   errors: NotebookRunError[];
   durationSeconds: number;
   summary: RunSummary;
+  /** How many cells were sent to the kernel (0: the run stopped before any cell ran). */
+  executedCells: number;
 }
 
 /** Delay before the next request after a failed cell: tslab aborts requests for 200 ms after an error. */
 const AFTER_ERROR_DELAY_MS = 250;
 const MAX_ABORT_RETRIES = 3;
-const DEFAULT_KERNEL = 'tslab';
+const INJECTED_LABEL = 'the injected parameters cell';
 
 const isTslabName = (name: string): name is 'tslab' | 'jslab' => name === 'tslab' || name === 'jslab';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,6 +111,8 @@ interface RunContext {
   /** Display ids of the whole run, so a later cell can update an earlier cell's output. */
   displays: DisplayRegistry;
   emit: (event: RunnerEvent) => void;
+  /** Index of the injected parameters cell in the executed notebook (-1: none). */
+  injectedAt: number;
 }
 
 /** One code cell to run, with the run it belongs to. */
@@ -108,6 +120,8 @@ interface CellRun extends RunContext {
   cell: CodeCell;
   /** Index in notebook.cells. */
   index: number;
+  /** How messages name the cell (see RunnerEvent). */
+  label: string;
   source: string;
 }
 
@@ -121,47 +135,53 @@ interface CellOutcome {
 
 /**
  * Executes a notebook (object or path) on a kernel and returns the executed copy. Never throws for
- * cell failures (they are in the result); throws KernelStartupError when no kernel could start.
+ * cell failures (they are in the result); throws PreflightError when something the run needs is
+ * wrong (see preflight.ts) and KernelStartupError when no kernel could start, before any cell ran.
  */
 export async function executeNotebook(input: Notebook | string, options: ExecuteNotebookOptions = {}): Promise<ExecutionResult> {
-  const source = typeof input === 'string' ? await readNotebook(input) : input;
-  const nb: Notebook = injectParameters(structuredClone(source), options.parameters ?? {});
-  const cwd = path.resolve(options.cwd ?? (typeof input === 'string' ? path.dirname(input) : process.cwd()));
+  if (typeof input !== 'string') return executeLoadedNotebook(input, 'the notebook', process.cwd(), options);
+  return executeLoadedNotebook(await readNotebook(input), input, path.dirname(path.resolve(input)), options);
+}
+
+/**
+ * executeNotebook for a notebook already read from `where` (a file name, for messages), with the
+ * kernel working directory `defaultCwd` unless options.cwd is given.
+ */
+export async function executeLoadedNotebook(source: Notebook, where: string, defaultCwd: string, options: ExecuteNotebookOptions = {}): Promise<ExecutionResult> {
+  const parameters = options.parameters ?? {};
+  const checked = checkRunInputs(source, { where, defaultCwd, kernel: options.kernel, cwd: options.cwd, kernelspecDirs: options.kernelspecDirs, parameters, allowUnknownParameters: options.allowUnknownParameters });
+  const nb: Notebook = injectParameters(structuredClone(source), parameters);
+  const injectedAt = Object.keys(parameters).length ? nb.cells.findIndex((c) => hasTag(c, 'injected-parameters')) : -1;
   const emit = options.onEvent ?? (() => {});
   const started = new Date();
   // Kernel start-up counts against the run's time limit.
   const runDeadline = options.runTimeout ? started.getTime() + options.runTimeout * 1000 : Infinity;
-  const kernelName = options.kernel ?? nb.metadata.kernelspec?.name ?? DEFAULT_KERNEL;
-  const { kernel, spec } = await startKernel(kernelName, cwd, options, emit);
-  let errors: NotebookRunError[];
+  const { kernel, spec } = await startKernel(checked.spec, checked.cwd, options, emit);
+  let ran: { errors: NotebookRunError[]; executed: number };
   try {
-    errors = await runCells(nb, { kernel, spec, options, runDeadline, displays: new DisplayRegistry(), emit });
+    ran = await runCells(nb, { kernel, spec, options, runDeadline, displays: new DisplayRegistry(), emit, injectedAt });
   } finally {
     await kernel.close();
   }
-  const parameters = options.parameters ?? {};
-  const summary = recordRun(nb, { kernel, spec, cwd, started, ended: new Date(), parameters, errors });
+  const { errors, executed } = ran;
+  const summary = recordRun(nb, { kernel, spec, cwd: checked.cwd, started, ended: new Date(), parameters, errors });
   emit({ type: 'end', ok: errors.length === 0, reason: errors[0]?.reason });
-  return { notebook: nb, ok: errors.length === 0, error: errors[0], errors, durationSeconds: summary.duration, summary };
+  return { notebook: nb, ok: errors.length === 0, error: errors[0], errors, durationSeconds: summary.duration, summary, executedCells: executed };
 }
 
-/** The kernelspec named `name`; a missing one is a start-up failure of the run. */
-function findSpecOrFail(name: string, dirs: string[] | undefined): KernelSpec {
-  try {
-    return findKernelspec(name, dirs);
-  } catch (err) {
-    throw new KernelStartupError((err as Error).message);
-  }
+/** How messages name the cell at `index`: numbered among the input's own cells, the injected one by name. */
+function cellLabel(index: number, injectedAt: number): string {
+  if (index === injectedAt) return INJECTED_LABEL;
+  return `cell ${injectedAt >= 0 && index > injectedAt ? index : index + 1}`;
 }
 
-/** Starts the named kernel and waits until it is ready; returns it with the spec actually used. */
+/** Starts the kernel of `spec` and waits until it is ready; returns it with the spec actually used. */
 async function startKernel(
-  name: string,
+  spec: KernelSpec,
   cwd: string,
   options: ExecuteNotebookOptions,
   emit: (event: RunnerEvent) => void,
 ): Promise<{ kernel: RunningKernel; spec: KernelSpec }> {
-  const spec = findSpecOrFail(name, options.kernelspecDirs);
   const start = options.startKernel ?? launchKernel;
   const launchOptions: LaunchOptions = {
     cwd,
@@ -181,10 +201,11 @@ async function startKernel(
   }
 }
 
-/** Runs the code cells in order, marking each; returns the failures that count against the run. */
-async function runCells(nb: Notebook, run: RunContext): Promise<NotebookRunError[]> {
+/** Runs the code cells in order, marking each; returns the failures that count against the run and how many cells ran. */
+async function runCells(nb: Notebook, run: RunContext): Promise<{ errors: NotebookRunError[]; executed: number }> {
   const codeCells = nb.cells.flatMap((cell, index) => (cell.cell_type === 'code' ? [{ cell, index }] : []));
   const errors: NotebookRunError[] = [];
+  let executed = 0;
   let stopped = false;
   run.emit({ type: 'start', total: codeCells.length, kernel: run.spec.name });
   for (const [ordinal, { cell, index }] of codeCells.entries()) {
@@ -197,16 +218,17 @@ async function runCells(nb: Notebook, run: RunContext): Promise<NotebookRunError
       markNotRun(cell);
       continue;
     }
-    const position = { cellIndex: index, ordinal: ordinal + 1, total: codeCells.length };
+    const position = { cellIndex: index, label: cellLabel(index, run.injectedAt), ordinal: ordinal + 1, total: codeCells.length };
     run.emit({ type: 'cell-start', ...position, source });
-    const outcome = await runCell({ ...run, cell, index, source });
+    executed++;
+    const outcome = await runCell({ ...run, cell, index, label: position.label, source });
     run.emit({ type: 'cell-end', ...position, status: outcome.status, seconds: outcome.seconds });
     const failure = hasTag(cell, 'raises-exception') && outcome.status === 'error' ? undefined : outcome.error;
     if (failure) errors.push(failure);
     if (failure && !canContinueAfter(failure, outcome, run)) stopped = true;
     else if (outcome.status !== 'ok') await sleep(AFTER_ERROR_DELAY_MS);
   }
-  return errors;
+  return { errors, executed };
 }
 
 function markCell(cell: CodeCell, status: CellStatus): void {
@@ -259,14 +281,16 @@ async function executeRetryingAborts(ctx: CellRun): Promise<{ collector: OutputC
 
 /** Turns the kernel's answer into the cell's status and error, adding the error output the cell shows. */
 function judgeCell(ctx: CellRun, result: CellRunResult, seconds: number, begin: number): CellOutcome {
-  const where: CellContext = { cellIndex: ctx.index, source: ctx.source, outputs: ctx.cell.outputs };
+  const where: CellContext = { cellIndex: ctx.index, label: ctx.label, source: ctx.source, outputs: ctx.cell.outputs };
   switch (result.status) {
     case 'ok':
       return { status: 'ok', seconds };
     case 'error':
     case 'abort': {
       const err = synthesiseErrorOutput(ctx.cell.outputs, result.reply ?? {});
-      return { status: 'error', seconds, error: new CellExecutionError(where, err.ename, err.evalue, firstErrorLine(err)) };
+      const firstLine = firstErrorLine(err);
+      if (ctx.index === ctx.injectedAt) where.label = `${ctx.label}${parameterOfLine(ctx.source, firstLine)}`;
+      return { status: 'error', seconds, error: new CellExecutionError(where, err.ename, err.evalue, firstLine) };
     }
     case 'timeout': {
       const { scope, limit } = timeLimitHit(ctx, begin);
@@ -281,6 +305,17 @@ function judgeCell(ctx: CellRun, result: CellRunResult, seconds: number, begin: 
       return { status: 'dead', seconds, error: new DeadKernelError(where, detail) };
     }
   }
+}
+
+/**
+ * The parameter an error in the injected cell is about, as " (-p NAME)": TypeScript errors start
+ * with "LINE:COL - ", and each line of the injected cell sets one parameter. Empty when unknown.
+ */
+function parameterOfLine(injectedSource: string, errorLine: string): string {
+  const at = /^(\d+):\d+ - /.exec(errorLine);
+  const line = at ? injectedSource.split('\n')[Number(at[1]) - 1] : undefined;
+  const name = line && /^(?:const\s+)?([A-Za-z_$][\w$]*)\s*=/.exec(line);
+  return name ? ` (-p ${name[1]})` : '';
 }
 
 /** Which limit a cell that started at `begin` and timed out ran into: its own or the run's, in seconds. */

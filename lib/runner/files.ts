@@ -1,15 +1,18 @@
 /**
  * Running a notebook file to output files: NAME.ipynb and NAME.html written atomically, also when
- * the run fails (they then show where it failed), so an earlier good report is only ever replaced
- * whole.
+ * the run fails after running cells (they then show where it failed), so an earlier good report is
+ * only ever replaced whole. A run that runs no cell (bad option, kernel that never starts) leaves
+ * earlier outputs as they were.
  */
 import { escapeHtml } from '../common/html';
 import * as path from 'path';
-import { KernelStartupError, NotebookRunError } from './document/errors';
-import { executeNotebook, ExecuteNotebookOptions, ExecutionResult, RUNNER_METADATA_KEY } from './executor';
+import * as fs from 'fs';
+import { NotebookRunError } from './document/errors';
+import { executeLoadedNotebook, ExecuteNotebookOptions, ExecutionResult } from './executor';
 import { joinSource, Notebook } from './document/nbformat';
 import { readNotebook, serializeNotebook, writeFileAtomic } from './document/io';
 import { renderNotebookHtml } from './html';
+import { checkOutputPlace } from './preflight';
 
 /** Options of runNotebookToFiles: execution options plus where the files go and how the HTML looks. */
 export interface RunNotebookOptions extends ExecuteNotebookOptions {
@@ -32,7 +35,11 @@ export interface RunFilesResult {
   reason?: string;
   ipynbPath: string;
   htmlPath: string;
-  /** Absent when the kernel never started (the files then hold the unexecuted notebook). */
+  /** Whether ipynbPath and htmlPath were written (false: the run ran no cell; earlier files are untouched). */
+  written: boolean;
+  /** One line on what happened to the outputs, e.g. "wrote the partial results to A and B". */
+  outputsNote: string;
+  /** Absent when the run stopped before any cell ran (pre-flight failure, kernel never started). */
   result?: ExecutionResult;
   error?: NotebookRunError;
 }
@@ -70,26 +77,33 @@ export function outputPaths(notebookPath: string, options: { outputDir?: string;
   return { ipynbPath, htmlPath: path.join(dir, `${name}.html`) };
 }
 
+/** The note for a run that wrote nothing: which earlier outputs it left as they were. */
+function keptNote(ipynbPath: string, htmlPath: string): string {
+  const kept = [ipynbPath, htmlPath].filter((f) => fs.existsSync(f));
+  return kept.length ? `the run executed no cell, so the previous outputs were kept (${kept.join(' and ')})` : 'the run executed no cell, so nothing was written';
+}
+
 /**
- * Executes `notebookPath` and writes both files (atomically, also on failure). Resolves with the
- * outcome; rejects only for unusable input (unreadable notebook, bad output name) or write errors.
+ * Executes `notebookPath` and writes both files (atomically, also on failure after a cell ran).
+ * Everything the run needs is checked first (see preflight.ts). Resolves with the outcome, writing
+ * nothing when no cell ran; rejects only for unusable input (unreadable notebook, unusable output
+ * place) or write errors.
  */
 export async function runNotebookToFiles(notebookPath: string, options: RunNotebookOptions = {}): Promise<RunFilesResult> {
   const { ipynbPath, htmlPath } = outputPaths(notebookPath, options);
+  await checkOutputPlace(notebookPath, { ipynbPath, htmlPath }, options);
   const input = await readNotebook(notebookPath);
-  let nb: Notebook;
-  let result: ExecutionResult | undefined;
-  let error: NotebookRunError | undefined;
+  let result: ExecutionResult;
   try {
-    result = await executeNotebook(input, { ...options, cwd: options.cwd ?? path.dirname(path.resolve(notebookPath)) });
-    nb = result.notebook;
-    error = result.error;
+    result = await executeLoadedNotebook(input, notebookPath, path.dirname(path.resolve(notebookPath)), options);
   } catch (err) {
-    if (!(err instanceof KernelStartupError)) throw err;
-    error = err;
-    nb = structuredClone(input);
-    nb.metadata[RUNNER_METADATA_KEY] = { run: { status: 'failed', reason: err.reason } };
+    if (!(err instanceof NotebookRunError)) throw err;
+    return { ok: false, reason: err.reason, ipynbPath, htmlPath, written: false, outputsNote: keptNote(ipynbPath, htmlPath), error: err };
   }
+  if (!result.ok && result.executedCells === 0) {
+    return { ok: false, reason: result.error?.reason, ipynbPath, htmlPath, written: false, outputsNote: keptNote(ipynbPath, htmlPath), result, error: result.error };
+  }
+  const nb = result.notebook;
   const title = path.basename(notebookPath, '.ipynb');
   // Render before writing anything: a failing exporter must not leave a new .ipynb beside an old .html.
   let html: string;
@@ -101,5 +115,6 @@ export async function runNotebookToFiles(notebookPath: string, options: RunNoteb
   }
   await writeFileAtomic(ipynbPath, serializeNotebook(nb));
   await writeFileAtomic(htmlPath, html);
-  return { ok: !error, reason: error?.reason, ipynbPath, htmlPath, result, error };
+  const outputsNote = result.ok ? `wrote ${ipynbPath} and ${htmlPath}` : `wrote the partial results to ${ipynbPath} and ${htmlPath}`;
+  return { ok: result.ok, reason: result.error?.reason, ipynbPath, htmlPath, written: true, outputsNote, result, error: result.error };
 }

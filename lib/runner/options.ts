@@ -48,7 +48,8 @@ export const RUNNER_OPTIONS = [
   { name: 'kernel', flags: '--kernel <name>', type: 'string', defaultText: 'notebook metadata, else "tslab"', help: 'kernelspec to start; "tslab" falls back to the local tslab when none is registered' },
   { name: 'cwd', flags: '--cwd <dir>', type: 'string', defaultText: "the notebook's folder", help: 'working directory of the kernel' },
   { name: 'logOutput', flags: '--log-output', type: 'boolean', default: false, help: 'stream cell outputs to stderr while running' },
-  { name: 'parameters', flags: '-p, --parameter <name value...>', type: 'pairs', defaultText: 'none', help: 'set a parameter (repeatable): number, true/false, null, JSON, else string' },
+  { name: 'parameters', flags: '-p, --parameter <name value...>', type: 'pairs', defaultText: 'none', help: "set a parameter declared in the notebook's parameters cell (repeatable): number, true/false, null, JSON, else string; checked against the declared type" },
+  { name: 'allowUnknownParameters', flags: '--allow-unknown-parameters', type: 'boolean', default: false, help: 'inject -p names the parameters cell does not declare (papermill style) instead of refusing them' },
 ] as const satisfies readonly RunnerOptionSpec[];
 
 /** One entry of RUNNER_OPTIONS, with its literal name, type and default. */
@@ -87,8 +88,9 @@ export function renderOptionsMarkdown(options: readonly RunnerOptionSpec[] = RUN
 
 /**
  * The help line for one option. Literal defaults are left to the CLI library (it prints them);
- * computed ones ("the notebook's folder") are spelled out here.
+ * computed ones ("the notebook's folder") are spelled out here, unless the command gives the
+ * option a default of its own (`overridden`), which the CLI library then prints instead.
  */
-export function optionHelp(spec: RunnerOptionSpec): string {
-  return spec.default === undefined && spec.defaultText !== undefined ? `${spec.help} (default: ${spec.defaultText})` : spec.help;
+export function optionHelp(spec: RunnerOptionSpec, overridden = false): string {
+  return !overridden && spec.default === undefined && spec.defaultText !== undefined ? `${spec.help} (default: ${spec.defaultText})` : spec.help;
 }

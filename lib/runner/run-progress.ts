@@ -58,13 +58,13 @@ export function createProgressReporter(options: ProgressOptions = {}): { onEvent
       });
       bar.start(e.total, 0, { cell: '' });
     } else if (e.type === 'cell-start') {
-      bar?.update(e.ordinal - 1, { cell: `cell ${e.cellIndex + 1}: ${cellLabel(e.source)}` });
-      if (options.logOutput) stream.write(`--- cell ${e.cellIndex + 1} (${e.ordinal}/${e.total}): ${cellLabel(e.source, 60)}\n`);
+      bar?.update(e.ordinal - 1, { cell: `${e.label}: ${cellLabel(e.source)}` });
+      if (options.logOutput) stream.write(`--- ${e.label} (${e.ordinal}/${e.total}): ${cellLabel(e.source, 60)}\n`);
     } else if (e.type === 'output' && options.logOutput) {
       stream.write(outputText(e.output));
     } else if (e.type === 'cell-end') {
       bar?.update(e.ordinal);
-      if (options.logOutput && e.status !== 'ok') stream.write(`--- cell ${e.cellIndex + 1}: ${e.status} after ${e.seconds.toFixed(2)} s\n`);
+      if (options.logOutput && e.status !== 'ok') stream.write(`--- ${e.label}: ${e.status} after ${e.seconds.toFixed(2)} s\n`);
     } else if (e.type === 'end') {
       stop();
     }

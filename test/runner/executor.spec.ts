@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { CellExecutionError, CellTimeoutError, DeadKernelError, KernelStartupError } from '../../lib/runner/document/errors';
+import { CellExecutionError, CellTimeoutError, DeadKernelError, PreflightError } from '../../lib/runner/document/errors';
 import { executeNotebook, RunnerEvent } from '../../lib/runner/executor';
 import { CodeCell, Notebook } from '../../lib/runner/document/nbformat';
 import { Script, ScriptedKernel, scriptedStarter, steps } from './helpers/scripted-kernel';
@@ -120,9 +120,9 @@ describe('runner/executor (scripted kernel)', () => {
     assert.equal((result.notebook.cells[1].metadata.digit_lab as any).status, 'not-run');
   });
 
-  it('injects parameters after the parameters cell and records them', async () => {
+  it('injects parameters after the parameters cell and records them (new names with allowUnknownParameters)', async () => {
     const nb = notebook(code('let epochs: number = 1;', ['parameters']), code('b'));
-    const { result, kernel } = await run(nb, echo, { parameters: { epochs: 3, name: 'x' } });
+    const { result, kernel } = await run(nb, echo, { parameters: { epochs: 3, name: 'x' }, allowUnknownParameters: true });
     const sources = kernel.sent.filter((s) => s.msg.header.msg_type === 'execute_request').map((s) => (s.msg.content as any).code);
     assert.equal(sources[1], '// Parameters injected by nbconvert-ts-runner\nepochs = 3;\nconst name = "x";');
     assert.deepEqual(result.notebook.cells[1].metadata.tags, ['injected-parameters']);
@@ -136,7 +136,68 @@ describe('runner/executor (scripted kernel)', () => {
     assert.deepEqual(events, ['kernel-starting', 'start', 'start 1/2', 'output', 'cell-end', 'start 2/2', 'output', 'cell-end', 'end']);
   });
 
-  it('names an unknown kernel in a KernelStartupError', async () => {
-    await assert.rejects(executeNotebook(notebook(code('a')), { kernel: 'no-such-kernel', kernelspecDirs: ['/nonexistent'] }), (e: Error) => e instanceof KernelStartupError && /no kernel named "no-such-kernel"/.test(e.message));
+  it('names an unknown kernel (--kernel or the notebook metadata) before starting anything', async () => {
+    await assert.rejects(
+      executeNotebook(notebook(code('a')), { kernel: 'no-such-kernel', kernelspecDirs: ['/nonexistent'] }),
+      (e: Error) => e instanceof PreflightError && /^--kernel no-such-kernel: no kernel named "no-such-kernel"/.test(e.message),
+    );
+    const typo = { ...notebook(code('a')), metadata: { kernelspec: { name: 'tslb', display_name: 'T' } } };
+    await assert.rejects(executeNotebook(typo, { kernelspecDirs: [] }), /^PreflightError: the notebook: metadata\.kernelspec\.name "tslb": no kernel named "tslb"/);
+  });
+
+  it('a non-string kernelspec.name is a clear error naming the notebook and the field', async () => {
+    const nb = { ...notebook(code('a')), metadata: { kernelspec: { name: 42, display_name: 'T' } } } as unknown as Notebook;
+    await assert.rejects(executeNotebook(nb, { kernelspecDirs: [] }), /^PreflightError: the notebook: metadata\.kernelspec\.name: must be a non-empty string, got 42/);
+  });
+
+  it('a missing --cwd fails before the kernel starts, naming --cwd', async () => {
+    let started = false;
+    const startKernel = scriptedStarter(echo, () => (started = true));
+    await assert.rejects(executeNotebook(notebook(code('a')), { kernelspecDirs: [], cwd: '/nonexistent/dir', startKernel }), /^PreflightError: --cwd \/nonexistent\/dir: no such folder$/);
+    assert.equal(started, false);
+  });
+
+  describe('parameters are checked against the parameters cell before the kernel starts', () => {
+    const params = () => notebook(code('let epochs: number = 5;\nlet model: "cnn" | "mlp" = "cnn";\nconst rate = 0.1;\nlet augment = true;', ['parameters']), code('b'));
+    const rejects = async (nb: Notebook, parameters: Record<string, any>, message: RegExp, extra = {}) => {
+      let started = false;
+      const startKernel = scriptedStarter(echo, () => (started = true));
+      await assert.rejects(executeNotebook(nb, { kernelspecDirs: [], startKernel, parameters, ...extra }), (e: Error) => e instanceof PreflightError && message.test(e.message) && !e.message.includes('\n'));
+      assert.equal(started, false, 'no kernel was started');
+    };
+
+    it('an unknown name fails, listing the known ones', () =>
+      rejects(params(), { nosuch: 3 }, /^-p nosuch: unknown parameter nosuch; the parameters cell of the notebook declares epochs, model, rate, augment \(--allow-unknown-parameters injects new names\)$/));
+
+    it('a typo of a known name suggests it', () => rejects(params(), { epoch: 1 }, /^-p epoch: unknown parameter epoch \(did you mean epochs\?\)/));
+
+    it('without a parameters cell every name is unknown', () => rejects(notebook(code('a')), { epochs: 1 }, /^-p epochs: the notebook has no parameters cell/));
+
+    it('a value of the wrong type fails, naming the parameter, the expected and the given type', async () => {
+      await rejects(params(), { epochs: 'ten' }, /^-p epochs: expected a number \(the parameters cell declares `let epochs: number = 5`\), got a string: "ten"$/);
+      await rejects(params(), { model: 3 }, /^-p model: expected a string .*, got a number: 3; quote it/);
+      await rejects(params(), { augment: 'yes' }, /^-p augment: expected true\/false/);
+      await rejects(params(), { epochs: 'ten', brandNew: 1 }, /^-p epochs: expected a number/, { allowUnknownParameters: true });
+    });
+
+    it('allowUnknownParameters injects new names; known names of the right type pass', async () => {
+      const { result } = await run(params(), echo, { parameters: { epochs: 2, model: 'mlp', rate: 0.5, augment: false, brandNew: [1] }, allowUnknownParameters: true });
+      assert.equal(result.ok, true);
+      const { result: none } = await run(notebook(code('a')), echo, { parameters: { x: 1 }, allowUnknownParameters: true });
+      assert.deepEqual(none.notebook.cells[0].metadata.tags, ['injected-parameters']);
+    });
+  });
+
+  it("numbers cells in errors and progress among the notebook's own cells, naming the injected cell and its parameter", async () => {
+    const nb = notebook(code('let epochs: number = 1;', ['parameters']), code('fail later'));
+    const labels: string[] = [];
+    const onEvent = (e: RunnerEvent) => e.type === 'cell-start' && labels.push(e.label);
+    const { result } = await run(nb, echo, { parameters: { epochs: 2 }, onEvent });
+    assert.deepEqual(labels, ['cell 1', 'the injected parameters cell', 'cell 2']);
+    assert.equal(result.error!.reason, 'cell 2: 1:1 - fail later');
+    const failing: Script = (src, k) => (src.includes('epochs = 2') ? steps.cell(k.executionCount, [steps.stderr("2:1 - Type 'number' is not assignable to type 'string'.\n")], 'error') : echo(src, k));
+    const { result: bad } = await run(nb, failing, { parameters: { epochs: 2 } });
+    assert.equal(bad.error!.reason, "the injected parameters cell (-p epochs): 2:1 - Type 'number' is not assignable to type 'string'.");
+    assert.equal(bad.executedCells, 2);
   });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { Command } from 'commander';
+import { register as registerReport } from '../../lib/cli/report';
 import { register, toRunOptions } from '../../lib/cli/run';
 import { renderOptionsMarkdown, RUNNER_OPTIONS } from '../../lib/runner/options';
 
@@ -19,7 +20,7 @@ describe('runner/options', () => {
 
   it('has the flags issue 3 asks for', () => {
     const flags = RUNNER_OPTIONS.map((o) => o.flags.split(/[ ,]/).find((f) => f.startsWith('--'))).join(' ');
-    for (const f of ['--output-dir', '--output', '--timeout', '--run-timeout', '--startup-timeout', '--allow-errors', '--no-input', '--kernel', '--cwd', '--log-output', '--parameter']) {
+    for (const f of ['--output-dir', '--output', '--timeout', '--run-timeout', '--startup-timeout', '--allow-errors', '--no-input', '--kernel', '--cwd', '--log-output', '--parameter', '--allow-unknown-parameters']) {
       assert.ok(flags.split(' ').includes(f), `missing ${f}`);
     }
   });
@@ -52,5 +53,17 @@ describe('runner/options', () => {
     assert.equal(o.kernel, 'tslab');
     assert.deepEqual(o.parameters, { epochs: 3, model: 'cnn' });
     assert.equal(o.logOutput, false);
+    assert.equal(o.allowUnknownParameters, false);
+  });
+
+  it('report --help shows one default per option: its own where it overrides run\'s', () => {
+    const program = new Command('digit-lab');
+    registerReport(program);
+    const help = program.commands.find((c) => c.name() === 'report')!.helpInformation({ error: false }).replace(/\s+/g, ' ');
+    const entry = (flag: string) => help.slice(help.indexOf(flag), help.indexOf(' --', help.indexOf(flag) + flag.length));
+    for (const flag of ['--output-dir <dir>', '--output <name>']) assert.equal(entry(flag).match(/\(default:/g)?.length, 1, entry(flag));
+    assert.match(entry('--output-dir <dir>'), /\(default: ".*reports"\)/);
+    assert.match(entry('--output <name>'), /\(default: "Digit_Recognizer"\)/);
+    assert.match(entry('--cwd <dir>'), /\(default: the notebook's folder\)/);
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { CodeCell, Notebook } from '../../lib/runner/document/nbformat';
-import { declaredNames, injectParameters, parseParameterPairs, parseParameterValue } from '../../lib/runner/parameters';
+import { declaredNames, declaredParameters, injectParameters, parseParameterPairs, parseParameterValue } from '../../lib/runner/parameters';
+import { nearestName } from '../../lib/runner/preflight';
 
 const code = (source: string, tags?: string[]): CodeCell => ({ cell_type: 'code', source, metadata: tags ? { tags } : {}, execution_count: null, outputs: [] });
 const nb = (...cells: CodeCell[]): Notebook => ({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells });
@@ -30,6 +31,35 @@ describe('runner/parameters', () => {
   it('finds let/var/const declarations, ignoring comments', () => {
     const names = declaredNames('let epochs: number = 1;\nconst rate = 0.1; var old = 2\n// let commented = 3\nexport let exported = 1;');
     assert.deepEqual([...names], [['epochs', 'let'], ['rate', 'const'], ['old', 'var'], ['exported', 'let']]);
+  });
+
+  it('reads the kind of value each declaration admits, from its type or else its literal', () => {
+    const decls = declaredParameters(
+      'let epochs: number = 5;\nlet model: "cnn" | "mlp" = "cnn"; const rate = 0.1\nlet a = "x;y", b = [1, 2], c = { k: 1 };\n' +
+        '/* let hidden = 1 */ let maybe: string | null = null;\nlet list: Array<number> = [];\nlet fn: (x: number) => number = (x) => x;\nlet call = make();\nlet flag = false;',
+    );
+    const kinds = Object.fromEntries([...decls].map(([name, d]) => [name, d.kinds]));
+    assert.deepEqual(kinds, {
+      epochs: ['number'],
+      model: ['string'],
+      rate: ['number'],
+      a: ['string'],
+      b: ['array'],
+      c: ['object'],
+      maybe: ['string', 'null'],
+      list: ['array'],
+      fn: undefined,
+      call: undefined,
+      flag: ['boolean'],
+    });
+    assert.equal(decls.get('model')!.type, '"cnn" | "mlp"');
+    assert.equal(decls.get('a')!.initializer, '"x;y"');
+  });
+
+  it('suggests the known name a typo was meant to be, and nothing for a different name', () => {
+    assert.equal(nearestName('epoch', ['epochs', 'model']), 'epochs');
+    assert.equal(nearestName('BatchSize', ['batchSize']), 'batchSize');
+    assert.equal(nearestName('nosuch', ['epochs', 'model']), undefined);
   });
 
   it('injects after the parameters cell: assigns let/var names, redeclares const and unknown names', () => {

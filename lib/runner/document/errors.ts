@@ -4,12 +4,22 @@
  */
 import { Output } from './nbformat';
 
-/** Where a cell error happened: 1-based cell number (as shown to people), source and outputs. */
+/** Where a cell error happened: its index, the name people see, source and outputs. */
 export interface CellContext {
-  /** 0-based index in notebook.cells. */
+  /** 0-based index in notebook.cells (the executed notebook, injected parameters cell included). */
   cellIndex: number;
+  /**
+   * How messages name the cell, e.g. "cell 3" (numbered among the input notebook's own cells) or
+   * "the injected parameters cell"; default "cell <cellIndex + 1>".
+   */
+  label?: string;
   source: string;
   outputs: Output[];
+}
+
+/** How messages name a cell. */
+function cellName(cell: CellContext): string {
+  return cell.label ?? `cell ${cell.cellIndex + 1}`;
 }
 
 /** Base class: every runner error has a one-line `reason` for exit messages. */
@@ -23,7 +33,7 @@ export class NotebookRunError extends Error {
 /** A cell ran and failed (kernel reported an error). */
 export class CellExecutionError extends NotebookRunError {
   constructor(readonly cell: CellContext, readonly ename: string, readonly evalue: string, firstLine: string) {
-    super(`cell ${cell.cellIndex + 1}: ${firstLine}`);
+    super(`${cellName(cell)}: ${firstLine}`);
     this.name = 'CellExecutionError';
   }
 }
@@ -31,7 +41,7 @@ export class CellExecutionError extends NotebookRunError {
 /** A cell (or the whole run) exceeded its time limit. */
 export class CellTimeoutError extends NotebookRunError {
   constructor(readonly cell: CellContext, readonly seconds: number, readonly scope: 'cell' | 'run') {
-    super(`cell ${cell.cellIndex + 1}: ${scope === 'run' ? 'run' : 'cell'} timed out after ${seconds} s`);
+    super(`${cellName(cell)}: ${scope === 'run' ? 'run' : 'cell'} timed out after ${seconds} s`);
     this.name = 'CellTimeoutError';
   }
 }
@@ -39,7 +49,7 @@ export class CellTimeoutError extends NotebookRunError {
 /** The kernel process ended while a cell was running (or was killed after a timeout). */
 export class DeadKernelError extends NotebookRunError {
   constructor(readonly cell: CellContext | undefined, readonly detail: string) {
-    super(cell ? `cell ${cell.cellIndex + 1}: kernel died (${detail})` : `kernel died (${detail})`);
+    super(cell ? `${cellName(cell)}: kernel died (${detail})` : `kernel died (${detail})`);
     this.name = 'DeadKernelError';
   }
 }
@@ -49,5 +59,16 @@ export class KernelStartupError extends NotebookRunError {
   constructor(message: string, readonly log = '') {
     super(message);
     this.name = 'KernelStartupError';
+  }
+}
+
+/**
+ * Something the run needs is missing or wrong (output folder, cwd, kernel name, parameters), found
+ * before the kernel starts. `option` names what to fix, e.g. "--cwd" or "-p epoch".
+ */
+export class PreflightError extends NotebookRunError {
+  constructor(readonly option: string, problem: string) {
+    super(`${option}: ${problem}`);
+    this.name = 'PreflightError';
   }
 }
