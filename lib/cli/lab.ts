@@ -66,7 +66,7 @@ export function register(program: Command): void {
     .description('Run the TypeScript kernel on a Jupyter connection file (what the registered kernelspec starts)')
     .requiredOption('--config-path <file>', 'the connection file Jupyter wrote')
     .action((opts: { configPath: string }) => {
-      const { startTslabKernel } = require('../notebook/tslab-kernel') as typeof import('../notebook/tslab-kernel');
+      const { startTslabKernel } = require('../runner/kernel/tslab-kernel') as typeof import('../runner/kernel/tslab-kernel');
       startTslabKernel(opts.configPath);
     });
   program

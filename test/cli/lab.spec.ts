@@ -33,8 +33,8 @@ describe('digit-lab lab @slow', () => {
     assert.deepEqual(fs.readdirSync(path.join(dataDir, 'kernels')), ['tslab']);
     const list = spawnSync(findJupyterPython()!, ['-c', 'from jupyter_client.kernelspec import KernelSpecManager as K; print(K().find_kernel_specs()["tslab"])'], { env, encoding: 'utf8' });
     assert.equal(list.stdout.trim(), path.join(dataDir, 'kernels', 'tslab'), list.stderr);
-    // And it starts, runs cells and answers Lab's console (what test/notebook/tslab-kernel covers in depth).
-    const script = path.join(ROOT, 'test', 'notebook', 'fixtures', 'kernel-requests.py');
+    // And it starts, runs cells and answers Lab's console (what test/runner/kernel/tslab-kernel covers in depth).
+    const script = path.join(ROOT, 'test', 'runner', 'kernel', 'fixtures', 'kernel-requests.py');
     const talk = spawnSync(findJupyterPython()!, [script, 'tslab', '30'], { env, cwd: ROOT, encoding: 'utf8', timeout: 120000 });
     assert.equal(talk.status, 0, talk.stderr);
     const seen = JSON.parse(talk.stdout.trim().split('\n').pop()!);

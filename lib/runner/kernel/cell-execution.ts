@@ -4,7 +4,7 @@
  * status seen, the cell's time limit passed, or the kernel died. It owns no sockets and no
  * process; the KernelClient routes messages here and supplies how to interrupt and kill.
  */
-import { OutputCollector } from './output-collector';
+import { lostOutputNote, OutputCollector } from './output-collector';
 import { JupyterMessage } from './wire';
 
 /** The parts of an execute_reply's content the runner reads (kernels may send more). */
@@ -63,6 +63,7 @@ export class CellExecution {
   private finished = false;
   private readonly timing: Record<string, string> = {};
   private readonly timers: NodeJS.Timeout[] = [];
+  private idleWait: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly collector: OutputCollector,
@@ -90,6 +91,8 @@ export class CellExecution {
   }
 
   private onIopub(msg: JupyterMessage, time: string): void {
+    // Output still arriving after the reply: the kernel is busy sending, not lost; wait on.
+    if (this.reply && !this.idle) this.waitForIdle();
     switch (msg.header.msg_type) {
       case 'status':
         this.onStatus((msg.content as StatusContent).execution_state, time);
@@ -115,8 +118,13 @@ export class CellExecution {
     this.timing['shell.execute_reply'] = time;
     const started = msg.metadata?.started;
     if (typeof started === 'string') this.timing['shell.execute_reply.started'] = started;
-    // Outputs and the idle status may lag the reply, but wait for them only so long.
-    if (!this.idle) this.after(this.controls.iopubTimeoutMs, () => this.settle());
+    if (!this.idle) this.waitForIdle();
+  }
+
+  /** Outputs and the idle status may lag the reply, but wait for them only so long after the last. */
+  private waitForIdle(): void {
+    if (this.idleWait) clearTimeout(this.idleWait);
+    this.idleWait = setTimeout(() => this.settle(), this.controls.iopubTimeoutMs);
   }
 
   private onTimeLimit(): void {
@@ -130,6 +138,10 @@ export class CellExecution {
   }
 
   private settle(): void {
+    // A kernel always follows its reply with an idle status on iopub. When that never came, the
+    // channel lost messages at the end of the cell, and perhaps some of its output with them
+    // (tslab does when a cell writes much output at once): say so rather than look complete.
+    if (this.reply && !this.idle) this.collector.append(lostOutputNote(this.controls.iopubTimeoutMs));
     this.finish(this.timedOut ? 'timeout' : replyStatus(this.reply));
   }
 
@@ -137,6 +149,7 @@ export class CellExecution {
     if (this.finished) return;
     this.finished = true;
     for (const timer of this.timers) clearTimeout(timer);
+    if (this.idleWait) clearTimeout(this.idleWait);
     this.controls.onFinish();
     const reply = this.reply;
     const executionCount = typeof reply?.execution_count === 'number' ? reply.execution_count : null;

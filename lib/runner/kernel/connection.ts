@@ -52,10 +52,54 @@ export async function createConnectionInfo(kernelName?: string, ip = '127.0.0.1'
   };
 }
 
-/** Writes the connection file (owner-only, it holds the key) into a fresh temp directory. */
-export async function writeConnectionFile(info: ConnectionInfo): Promise<{ file: string; dir: string }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'digit-lab-kernel-'));
+/** Connection folders are named PREFIX + the pid of the process that owns them + '-' + random. */
+const DIR_PREFIX = 'digit-lab-kernel-';
+const OWNED_DIR = /^digit-lab-kernel-(\d+)-/;
+
+/**
+ * Writes the connection file (owner-only, it holds the key) into a fresh temp directory named
+ * after this process, so a later run can tell when its owner is gone (see removeStaleConnectionDirs).
+ */
+export async function writeConnectionFile(info: ConnectionInfo, tmpDir = os.tmpdir()): Promise<{ file: string; dir: string }> {
+  const dir = await fs.mkdtemp(path.join(tmpDir, `${DIR_PREFIX}${process.pid}-`));
   const file = path.join(dir, 'connection.json');
   await fs.writeFile(file, JSON.stringify(info, null, 2), { mode: 0o600 });
   return { file, dir };
+}
+
+/** True when a process with this id exists (EPERM: it exists but is not ours). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the connection folders in `tmpDir` whose owning process has ended: what a run killed
+ * before it could clean up left behind (its watchdog removes them too, but may itself be killed).
+ * Never fails: a folder it cannot remove is left. Returns the folders removed.
+ */
+export async function removeStaleConnectionDirs(tmpDir = os.tmpdir()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(tmpDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const owner = OWNED_DIR.exec(name);
+    if (!owner || processExists(Number(owner[1]))) continue;
+    const dir = path.join(tmpDir, name);
+    try {
+      await fs.rm(dir, { recursive: true });
+      removed.push(dir);
+    } catch {
+      // Another user's, or removed meanwhile.
+    }
+  }
+  return removed;
 }

@@ -4,6 +4,7 @@
  * HTML export and exit codes see a real error.
  */
 import { ErrorOutput, joinSource, Output } from '../document/nbformat';
+import { isRunnerNote } from './output-collector';
 
 const ERROR_LINE = /^(?:Uncaught )?((?:[A-Za-z_$][\w$]*)?(?:Error|Exception|Rejection))(?: \[[^\]]*\])?: ?(.*)$/;
 const DIAGNOSTIC_LINE = /^(\S+ )?\d+:\d+ - /;
@@ -34,6 +35,9 @@ export function pickErrorLine(lines: string[]): string {
 export function synthesiseErrorOutput(outputs: Output[], reply: { ename?: string; evalue?: string; traceback?: string[] }): ErrorOutput {
   const existing = outputs.find((o): o is ErrorOutput => o.output_type === 'error');
   if (existing) return existing;
+  // The runner's own notes come last; the kernel's stderr is before them, and they stay last.
+  const notes: Output[] = [];
+  while (outputs.length && isRunnerNote(outputs[outputs.length - 1])) notes.unshift(outputs.pop()!);
   let lines: string[] = [];
   const last = outputs[outputs.length - 1];
   if (last && last.output_type === 'stream' && last.name === 'stderr') {
@@ -48,7 +52,7 @@ export function synthesiseErrorOutput(outputs: Output[], reply: { ename?: string
     evalue: reply.evalue || guessed.evalue,
     traceback: reply.traceback && reply.traceback.length ? reply.traceback : lines,
   };
-  outputs.push(error);
+  outputs.push(error, ...notes);
   return error;
 }
 

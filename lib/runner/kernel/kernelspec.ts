@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { siblingScriptCommand } from './process';
 
 /** How to start one kernel: the resolved kernel.json plus where it came from. */
 export interface KernelSpec {
@@ -53,10 +54,12 @@ export function readKernelspec(dir: string, name: string): KernelSpec {
   };
 }
 
-/** The project's tslab, started with the node running us (no global install or PATH needed). */
+/**
+ * The project's tslab, started with the node running us (no global install or PATH needed),
+ * through ./tslab-entry, which fixes what tslab gets wrong on the wire (./tslab-kernel).
+ */
 export function localTslabSpec(name: 'tslab' | 'jslab' = 'tslab'): KernelSpec {
-  const tslabDir = path.dirname(require.resolve('tslab/package.json'));
-  const argv = [process.execPath, path.join(tslabDir, 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'];
+  const argv = [...siblingScriptCommand('tslab-entry'), '--config-path', '{connection_file}'];
   if (name === 'jslab') argv.push('--js');
   return {
     name,

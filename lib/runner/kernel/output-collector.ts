@@ -23,6 +23,28 @@ interface OutputContent {
   wait?: boolean;
 }
 
+/** How notes the runner adds to a cell's outputs begin (so they are not read as the kernel's). */
+const NOTE_PREFIX = 'digit-lab: ';
+
+/**
+ * The note for a cell whose idle status never came: the kernel's output channel lost messages.
+ * tslab loses everything it writes after about 500 messages sent without a pause (its ZeroMQ
+ * library sends at most 512 messages at once, then refuses more until the event loop turns, and
+ * console.log swallows the refusal), so a cell printing thousands of lines in a loop keeps ~500.
+ */
+export function lostOutputNote(waitedMs: number): StreamOutput {
+  const text =
+    `${NOTE_PREFIX}the kernel did not report this cell done within ${waitedMs / 1000} s of its reply and last output: ` +
+    'messages it sent at the end were lost, so the output above may be incomplete (stock tslab drops output written ' +
+    'without a pause beyond about 500 lines or displays; the tslab digit-lab starts does not).\n';
+  return { output_type: 'stream', name: 'stderr', text: [text] };
+}
+
+/** True for a note the runner added (lostOutputNote), not output of the kernel. */
+export function isRunnerNote(output: Output): boolean {
+  return output.output_type === 'stream' && joinSource(output.text).startsWith(NOTE_PREFIX);
+}
+
 /** Outputs by display id, shared by all cells of one run so later cells can update earlier ones. */
 export class DisplayRegistry {
   private readonly byId = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();

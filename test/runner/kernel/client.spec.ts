@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { DisplayRegistry, OutputCollector } from '../../../lib/runner/kernel/output-collector';
+import { DisplayRegistry, isRunnerNote, OutputCollector } from '../../../lib/runner/kernel/output-collector';
 import { scriptedClient, steps } from '../helpers/scripted-kernel';
 
 const collector = () => new OutputCollector(new DisplayRegistry());
@@ -38,12 +38,18 @@ describe('runner/kernel/client (scripted kernel, no sockets)', () => {
     assert.equal(kernel.sent.filter((s) => s.msg.header.msg_type === 'execute_request').length, 1);
   });
 
-  it('gives up waiting for idle after the iopub timeout when the reply came', async () => {
-    const { client } = scriptedClient(() => [steps.busy(), steps.ok(1), { hang: true }], { iopubTimeoutMs: 50 });
+  it('gives up waiting for idle after the iopub timeout when the reply came, noting that output may be lost', async () => {
+    const { client } = scriptedClient(() => [steps.busy(), steps.stdout('line 1\n'), steps.ok(1), { hang: true }], { iopubTimeoutMs: 50 });
     await client.waitReady(1000);
-    const result = await client.execute('x', { timeoutMs: Infinity, collector: collector() });
+    const c = collector();
+    const result = await client.execute('x', { timeoutMs: Infinity, collector: c });
     assert.equal(result.status, 'ok');
     assert.equal(result.timing['iopub.status.idle'], undefined);
+    assert.equal(c.outputs.length, 2);
+    assert.deepEqual(c.outputs[0], { output_type: 'stream', name: 'stdout', text: ['line 1\n'] });
+    assert.equal(c.outputs[1].output_type === 'stream' && c.outputs[1].name, 'stderr');
+    assert.match((c.outputs[1] as any).text.join(''), /^digit-lab: the kernel did not report this cell done within 0\.05 s .*output above may be incomplete/);
+    assert.ok(isRunnerNote(c.outputs[1]));
   });
 
   it('reports error and abort replies', async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { classifyErrorLine, firstErrorLine, synthesiseErrorOutput } from '../../../lib/runner/kernel/kernel-errors';
 import { Output } from '../../../lib/runner/document/nbformat';
+import { lostOutputNote } from '../../../lib/runner/kernel/output-collector';
 
 describe('runner/kernel-errors', () => {
   it('names type-check diagnostics, thrown errors and other text', () => {
@@ -11,6 +12,14 @@ describe('runner/kernel-errors', () => {
     assert.deepEqual(classifyErrorLine('Error: boom'), { ename: 'Error', evalue: 'boom' });
     assert.deepEqual(classifyErrorLine('RangeError [ERR_X]: too big'), { ename: 'RangeError', evalue: 'too big' });
     assert.deepEqual(classifyErrorLine('something odd'), { ename: 'Error', evalue: 'something odd' });
+  });
+
+  it("reads the kernel's stderr before the runner's lost-output note, which stays last", () => {
+    const note = lostOutputNote(4000);
+    const outputs: Output[] = [{ output_type: 'stream', name: 'stderr', text: ['Error: boom\n'] }, note];
+    const err = synthesiseErrorOutput(outputs, { status: 'error' } as any);
+    assert.equal(err.evalue, 'boom');
+    assert.deepEqual(outputs, [err, note]);
   });
 
   it("moves tslab's trailing stderr into an error output, skipping node's source excerpt", () => {

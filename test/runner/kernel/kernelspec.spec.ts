@@ -26,12 +26,15 @@ describe('runner/kernel/kernelspec', () => {
     assert.deepEqual(kernelArgv(spec, '/tmp/c.json'), ['tslab', 'kernel', '--config-path', '/tmp/c.json']);
   });
 
-  it('falls back to the local tslab run by this node when none is registered', () => {
+  it("falls back to the project's (patched) tslab run by this node when none is registered", () => {
     const spec = findKernelspec('tslab', [dir]);
     assert.equal(spec.source, 'local tslab');
     assert.equal(spec.argv[0], process.execPath);
-    assert.ok(fs.existsSync(spec.argv[1]), `${spec.argv[1]} exists`);
-    assert.deepEqual(spec.argv.slice(2), ['kernel', '--config-path', '{connection_file}']);
+    const entry = spec.argv[spec.argv.length - 3];
+    assert.match(path.basename(entry), /^tslab-entry\.(ts|js)$/);
+    assert.ok(fs.existsSync(entry), `${entry} exists`);
+    assert.deepEqual(spec.argv.slice(-2), ['--config-path', '{connection_file}']);
+    assert.deepEqual(findKernelspec('jslab', [dir]).argv.slice(-1), ['--js']);
   });
 
   it('names the file for a broken kernel.json and the places searched for an unknown kernel', () => {

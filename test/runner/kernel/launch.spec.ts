@@ -28,6 +28,17 @@ describe('runner/kernel/launch', function () {
     await assert.rejects(launchKernel(fake(['/nonexistent/kernel-binary']), { cwd: process.cwd(), startupTimeoutMs: 5000 }), /could not run it: .*ENOENT/);
   });
 
+  it('names a working directory that does not exist or is not a folder, rather than "spawn ... ENOENT"', async () => {
+    const missing = path.join(os.tmpdir(), 'no-such-dir-for-kernel', 'sub');
+    await assert.rejects(launchKernel(localTslabSpec(), { cwd: missing, startupTimeoutMs: 5000 }), (e: Error) => {
+      assert.ok(e instanceof KernelStartupError);
+      assert.equal(e.message, `kernel "tslab" cannot start: its working directory ${missing} does not exist`);
+      return true;
+    });
+    await assert.rejects(launchKernel(localTslabSpec(), { cwd: __filename, startupTimeoutMs: 5000 }), /its working directory .*launch\.spec\.ts is not a folder$/);
+    assert.equal(liveKernelCount(), 0);
+  });
+
   it('gives up after the start-up timeout and kills the silent process', async () => {
     const spec = fake([process.execPath, '-e', 'setInterval(() => {}, 1000)', '{connection_file}']);
     await assert.rejects(launchKernel(spec, { cwd: process.cwd(), startupTimeoutMs: 500 }), /did not answer kernel_info within 0.5 s/);

@@ -3,10 +3,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findJupyterPython } from '../../lib/cli/lab';
-import { skipIf } from '../helpers/skip';
+import { findJupyterPython } from '../../../lib/cli/lab';
+import { skipIf } from '../../helpers/skip';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SCRIPT = path.join(__dirname, 'fixtures', 'kernel-requests.py');
 
 /** Registers a kernel named `name` under `jupyterPath` that runs `code` (with tsx) on the connection file. */
@@ -31,7 +31,7 @@ function talkTo(python: string, jupyterPath: string, name: string, waitSeconds: 
   };
 }
 
-describe('the kernel digit-lab lab registers (tslab, patched) @slow', () => {
+describe('runner/kernel the patched tslab (what digit-lab lab registers and the runner starts) @slow', () => {
   let python: string | null;
   let jupyterPath: string;
 
@@ -39,7 +39,7 @@ describe('the kernel digit-lab lab registers (tslab, patched) @slow', () => {
     python = findJupyterPython();
     skipIf(this, python ? null : 'no Python with jupyter_client here (Debian: apt-get install jupyter-client)');
     jupyterPath = fs.mkdtempSync(path.join(os.tmpdir(), 'digit-lab-kernel-requests-'));
-    const entry = JSON.stringify(path.join(ROOT, 'lib', 'notebook', 'tslab-kernel.ts'));
+    const entry = JSON.stringify(path.join(ROOT, 'lib', 'runner', 'kernel', 'tslab-kernel.ts'));
     registerKernel(jupyterPath, 'patched', `require(${entry}).startTslabKernel(process.argv[1])`);
     registerKernel(jupyterPath, 'stock', `require('tslab/dist/main').startKernel({ configPath: process.argv[1], enableFindLocal: false })`);
   });

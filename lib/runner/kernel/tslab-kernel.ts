@@ -1,15 +1,22 @@
 /**
- * The tslab kernel as `digit-lab lab` registers it: tslab itself, with the two shell requests it
- * gets wrong answered properly. JupyterLab's console sends `history_request`, which tslab answers
- * only with "unknown msg_type" on stderr, text that lands in whichever cell ran last and is saved
- * with it; and tslab replies to `comm_info_request` with a message typed `complete_reply`.
+ * The tslab kernel as `digit-lab lab` registers it and the runner starts it: tslab itself, with
+ * what it gets wrong on the wire put right.
+ * - Output: tslab fires each iopub message without waiting for the previous one. zeromq.js sends
+ *   512 in a row, then refuses further sends while one is deferred (EBUSY, thrown inside the
+ *   patched stdout, where console.log swallows it): a cell printing 3,000 lines kept about 500,
+ *   and lost its idle status too. Here iopub goes through ./queued-socket, which loses nothing.
+ * - JupyterLab's console sends `history_request`, which tslab answers only with "unknown msg_type"
+ *   on stderr, text that lands in whichever cell ran last and is saved with it.
+ * - tslab replies to `comm_info_request` with a message typed `complete_reply`.
  */
-import { createMessage, decodeMessage, encodeMessage, type JupyterMessage } from '../runner/kernel/wire';
+import { queuedSends, type SendSocket } from './queued-socket';
+import { createMessage, decodeMessage, encodeMessage, type JupyterMessage } from './wire';
 
 /** The parts of tslab's ZmqServer this module relies on (tslab 1.x, dist/jupyter.js). */
 interface TslabServer {
   connInfo: { key: string };
-  iopub: { send(frames: Array<string | Buffer>): Promise<void> };
+  iopub: SendSocket;
+  init(): Promise<void>;
   handleShellMessage(sock: TslabSocket, ...frames: Buffer[]): Promise<void>;
 }
 interface TslabSocket {
@@ -50,15 +57,21 @@ async function answer(server: TslabServer, sock: TslabSocket, frames: Buffer[], 
   await server.iopub.send(encodeMessage(reply('status', { execution_state: 'idle' }), key));
 }
 
-/** Makes tslab's server answer `history_request` and `comm_info_request` correctly (idempotent). */
+/** Patches tslab's server class (idempotent): queued iopub sends, and the requests it mishandles. */
 export function patchTslabServer(serverClass: ServerClass): void {
   const proto = serverClass.prototype as TslabServer & { [PATCHED]?: boolean };
   if (proto[PATCHED]) return;
-  const original = proto.handleShellMessage;
+  const init = proto.init;
+  proto.init = async function (this: TslabServer) {
+    await init.call(this);
+    // The sockets exist once init has bound them, before any request can be handled.
+    this.iopub = queuedSends(this.iopub, (err) => process.stderr.write(`digit-lab kernel: an output message was lost: ${err.message}\n`));
+  };
+  const handleShellMessage = proto.handleShellMessage;
   proto.handleShellMessage = async function (this: TslabServer, sock: TslabSocket, ...frames: Buffer[]) {
     const type = peekType(frames);
     const own = type === undefined ? undefined : OWN_REPLIES[type];
-    if (!own) return original.call(this, sock, ...frames);
+    if (!own) return handleShellMessage.call(this, sock, ...frames);
     try {
       await answer(this, sock, frames, own[0], own[1]);
     } catch (err) {
