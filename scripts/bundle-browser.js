@@ -2,8 +2,9 @@
 /**
  * Builds the browser runtime of the drawing pad: lib/drawpad/browser/runtime.ts with TensorFlow.js
  * (core + layers + cpu backend) and lib/imaging's preprocessing, as one minified IIFE script at
- * dist/browser/digit-pad-runtime.js. Part of the build (`tsc -p tsconfig.json && node
- * scripts/bundle-browser.js`), so notebooks need no bundler at run time.
+ * dist/browser/digit-pad-runtime.js (about 580 KB). Part of the build (`tsc -p tsconfig.json && node
+ * scripts/bundle-browser.js`), so notebooks need no bundler at run time. Each pad output embeds it
+ * gzipped and base64-encoded (about 215 KB; lib/drawpad/node/runtime-script.ts), unpacked in the page.
  *
  *   node scripts/bundle-browser.js [--out FILE] [--no-minify] [--metafile FILE]
  */

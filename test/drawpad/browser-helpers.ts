@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { PAD_CANVAS_SIZE } from '../../lib/drawpad/node';
 import type { PadStroke, PadStrokesPrediction } from './oracles';
-import { launchChromium, offlineContext } from '../helpers/chromium';
+import { explainBrowserFailure, launchChromium, offlineContext } from '../helpers/chromium';
 
 /**
  * Launches Chromium with every request blocked but file:, data: and those `allow` accepts; each
@@ -31,17 +31,20 @@ export async function launchOffline(
 
 /** Opens a page and waits until every pad on it is ready; console errors go to `problems`. */
 export async function openPadPage(context: BrowserContext, file: string, problems: string[]): Promise<Page> {
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
+  // A failure here says how Chromium ended, if it did (see chromiumDiagnosis).
+  return explainBrowserFailure(context, async () => {
+    const page = await context.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.waitForFunction(() => {
+      const cards = Array.from(document.querySelectorAll('.dlp-card'));
+      return cards.length > 0 && cards.every((c) => c.getAttribute('data-dlp-status') === 'ready');
+    }, undefined, { timeout: 30_000 });
+    return page;
   });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  await page.waitForFunction(() => {
-    const cards = Array.from(document.querySelectorAll('.dlp-card'));
-    return cards.length > 0 && cards.every((c) => c.getAttribute('data-dlp-status') === 'ready');
-  }, undefined, { timeout: 30_000 });
-  return page;
 }
 
 export interface ShownState {
@@ -63,6 +66,25 @@ export async function shown(card: Locator): Promise<ShownState> {
     const text = el.querySelector('[data-dlp="digit"]')!.textContent ?? '';
     return { text, digit: state.digit, probabilities: state.probabilities, input: state.input, updates: state.updates };
   });
+}
+
+/**
+ * Waits until `target` has kept its position and size for `quietMs` (a front end still laying
+ * out its page, such as classic Notebook's header after a reload, would move strokes aimed at it).
+ */
+export async function waitForSteadyBox(page: Page, target: Locator, quietMs = 1000, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  let last = JSON.stringify(await target.boundingBox());
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    if (Date.now() - started > timeoutMs) throw new Error(`the pad kept moving for ${timeoutMs} ms (last box ${last})`);
+    await page.waitForTimeout(100);
+    const box = JSON.stringify(await target.boundingBox());
+    if (box !== last) {
+      last = box;
+      since = Date.now();
+    }
+  }
 }
 
 /** Clears the pad and draws `strokes` (canvas pixels) with the mouse. */

@@ -2,19 +2,21 @@
  * The pad in a real front end: Debian's classic Jupyter Notebook (RequireJS on the page, output
  * scripts run by jQuery before the output is attached) with the tslab kernel, driven by headless
  * Chromium. Running the cell shows a live pad that recognises a drawn 7 as Node does; the saved,
- * untrusted notebook shows just a notice explaining why there is no pad, and no errors.
+ * untrusted notebook shows just a notice explaining why there is no pad, and no errors; trusting
+ * it (which reloads the page) is enough for the saved output to become a working pad.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { digitPadHtml } from '../../lib/drawpad/node';
+import { PAD_NOTICE } from '../../lib/drawpad/node/markup';
 import type { PadStrokesPrediction } from './oracles';
 import { chromiumUnavailable } from '../helpers/chromium';
 import { kernelspecMetadata, notebookServerUnavailable, startTslabNotebook, type TslabNotebook } from '../helpers/jupyter';
 import { cleanUpInOrder } from '../helpers/process';
 import { skipIf } from '../helpers/skip';
-import { assertMatchesNode, drawWithMouse, launchOffline } from './browser-helpers';
+import { assertMatchesNode, drawWithMouse, launchOffline, waitForSteadyBox } from './browser-helpers';
 import { builtPadRuntime, DIGIT_STROKES, MODEL_CACHE, padNodePredictions, ROOT, trainedSeedCnn } from './fixtures';
 
 const BUILT = path.join(ROOT, 'dist', 'lib', 'drawpad', 'node', 'index.js');
@@ -101,8 +103,37 @@ describe('drawpad in classic Jupyter Notebook (Chromium) @slow', function () {
       cards: document.querySelectorAll('.dlp-card').length,
     }));
     assert.equal(seen.trusted, false, 'the notebook opens untrusted, so its scripts do not run');
-    assert.match(seen.notice, /needs JavaScript: in Jupyter, trust the notebook and run the cell/);
+    assert.ok(seen.notice.endsWith(PAD_NOTICE), `the notice says: ${seen.notice}`);
     assert.equal(seen.cards, 0);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('turns the saved output into a working pad once the notebook is trusted, running nothing', async function () {
+    const page = await open('saved.ipynb');
+    await page.waitForSelector('.output_html .dlp-notice', { timeout: 30_000 });
+    // What File > Trust Notebook does: a confirmation dialog, then a reload of the page.
+    await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { trust_notebook(): void } } }).Jupyter.notebook.trust_notebook());
+    await Promise.all([
+      page.waitForEvent('load', { timeout: 30_000 }),
+      page.locator('.modal-dialog button', { hasText: 'Trust' }).click(),
+    ]);
+    await page.waitForSelector('.output_html .dlp-card[data-dlp-status="ready"]', { timeout: 60_000 });
+    // The page settles (kernel connected, header indicators updated) before the strokes are aimed.
+    await page.waitForFunction(() => {
+      const j = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
+      return Boolean(j?.notebook?.kernel?.is_connected());
+    }, undefined, { timeout: 60_000 });
+    const seen = await page.evaluate(() => ({
+      trusted: (window as unknown as { Jupyter: { notebook: { trusted: boolean } } }).Jupyter.notebook.trusted,
+      counts: Array.from(document.querySelectorAll('.input_prompt')).map((p) => /\[(.*)\]/.exec(p.textContent ?? '')?.[1]),
+    }));
+    assert.equal(seen.trusted, true);
+    assert.deepEqual(seen.counts, ['1', '2'], 'the saved execution counts: no cell was run');
+    const card = page.locator('.output_html .dlp-card');
+    await waitForSteadyBox(page, card.locator('[data-dlp="canvas"]'));
+    const { digit, strokes } = DIGIT_STROKES[2];
+    assertMatchesNode(await drawWithMouse(page, card, strokes), node.get(digit)!, digit, 'trusted saved notebook');
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -79,9 +79,9 @@ export async function trainedSeedCnn(): Promise<tf.LayersModel> {
   });
 }
 
-/** What Node predicts for each test digit with the pad's own (uint8-decoded) weights. */
+/** What Node predicts for each test digit with the pad's own weights (its default encoding, decoded). */
 export async function padNodePredictions(model: tf.LayersModel): Promise<Map<number, PadStrokesPrediction>> {
-  const padModel = await padPayloadToModel(serializeModelForPad(model, 'uint8'));
+  const padModel = await padPayloadToModel(serializeModelForPad(model));
   try {
     return new Map(DIGIT_STROKES.map(({ digit, strokes }) => [digit, predictPadStrokes(padModel, strokes)]));
   } finally {

@@ -1,6 +1,6 @@
 /**
  * The same strokes, rasterised in Node and saved as PNGs, through the built `digit-lab predict`
- * with the pad's own (uint8-decoded) weights: the CLI must give the pad's answer.
+ * with the pad's own (decoded, default-encoded) weights: the CLI must give the pad's answer.
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
@@ -34,7 +34,7 @@ describe('drawpad strokes through `digit-lab predict` @slow', function () {
 
   it('gives the digit and probabilities the pad gives for a 1, a 0 and a 7', async function () {
     dir = mkdtempSync(path.join(os.tmpdir(), 'digit-lab-drawpad-cli-'));
-    const padModel = await padPayloadToModel(serializeModelForPad(await trainedSeedCnn(), 'uint8'));
+    const padModel = await padPayloadToModel(serializeModelForPad(await trainedSeedCnn()));
     const modelDir = path.join(dir, 'model');
     await saveModel(padModel, modelDir, { modelName: 'seed_cnn as embedded in the pad' });
     const images = DIGIT_STROKES.map(({ digit, strokes }) => {

@@ -13,5 +13,7 @@ export const PAD_INK_GRAY = 0;
 /** The global the runtime sets once per page, and the queue pads wait in until it has loaded. */
 export const PAD_RUNTIME_GLOBAL = 'digitLabPad';
 export const PAD_RUNTIME_QUEUE = '__digitLabPadQueue';
+/** Set while an output's packed runtime is being unpacked, so other outputs do not unpack theirs. */
+export const PAD_RUNTIME_LOADING = '__digitLabPadLoading';
 /** Bumped when the contract between the Node-side markup and the runtime changes. */
 export const PAD_RUNTIME_VERSION = 1;

@@ -1,18 +1,24 @@
 /** What the Node side embeds in a pad's output and the browser runtime reads. Types only. */
 import type { PreprocessOptions } from '../../imaging/preprocess';
 
-/** How the embedded weights are stored: tfjs' own weight quantization, decoded when loading. */
-export type PadWeightEncoding = 'float32' | 'float16' | 'uint8';
+/**
+ * How the embedded weights are stored, all with tfjs' own weight quantization (decoded when
+ * loading): 'uint8' uses 256 levels over each tensor's range; 'compact' puts the large tensors on
+ * a coarser grid (fewer distinct codes, which gzip then packs into about 3 bits per weight).
+ */
+export type PadWeightEncoding = 'float32' | 'float16' | 'uint8' | 'compact';
 
-/** A model serialised for the pad: tfjs layers artifacts with the weights base64-encoded. */
+/** A model serialised for the pad: tfjs layers artifacts with the weights gzipped and base64-encoded. */
 export interface PadModelPayload {
   /** The Keras-style topology JSON of `model.save`. */
   modelTopology: unknown;
   /** tfjs weight specs (name, shape, dtype, optional quantization) in `weightData` order. */
   weightSpecs: unknown[];
-  /** All weights concatenated, base64. */
+  /** All weights concatenated (then gzipped when `compression` says so), base64. */
   weightData: string;
   encoding: PadWeightEncoding;
+  /** 'gzip': `weightData` holds the gzipped bytes (absent: the plain bytes). */
+  compression?: 'gzip';
 }
 
 /** Everything one pad needs in the page. */

@@ -17,11 +17,21 @@ function base64ToBytes(base64: string): Uint8Array {
   return bytes;
 }
 
+/** Unpacks gzipped bytes with the browser's own decompressor. */
+async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('this browser cannot unpack the weights (it lacks DecompressionStream; Chrome 80, Firefox 113, Safari 16.4 or later have it)');
+  }
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 /** Loads the embedded model on the cpu backend (exact, and the same kernels as Node's cpu). */
 export async function loadPadModel(payload: PadModelPayload): Promise<LayersModel> {
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
   await tf.ready();
-  const weights = base64ToBytes(payload.weightData);
+  const packed = base64ToBytes(payload.weightData);
+  const weights = payload.compression === 'gzip' ? await gunzip(packed) : packed;
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: payload.modelTopology as tf.io.ModelArtifacts['modelTopology'],
     weightSpecs: payload.weightSpecs as tf.io.WeightsManifestEntry[],

@@ -63,9 +63,16 @@ export function padCardHtml(title: string, caption: string): string {
   );
 }
 
-/** The notice shown until the runtime mounts the pad (and for good where scripts do not run). */
+/**
+ * The notice shown until the runtime mounts the pad (and for good where scripts do not run).
+ * Trusting is all it takes: the output carries its runtime and model, and both front ends render
+ * a trusted notebook's saved outputs with their scripts (Lab re-renders them at once, classic
+ * Notebook reloads the page), so no kernel and no re-run are needed.
+ */
 export const PAD_NOTICE =
-  'This drawing pad runs in the browser and needs JavaScript: in Jupyter, trust the notebook and run the cell; or open the HTML report.';
+  'This drawing pad needs JavaScript, which Jupyter runs only in trusted notebooks. Trust this notebook and the pad appears, ' +
+  'no kernel needed (JupyterLab: "Trust Notebook" in the command palette; classic Notebook: File > Trust Notebook, or click "Not Trusted"). ' +
+  'Or open the HTML report.';
 
 /** The complete HTML output of one pad. */
 export function padOutputHtml(parts: PadOutputParts): string {

@@ -1,12 +1,14 @@
 /**
  * The pad's browser runtime (built by scripts/bundle-browser.js into dist/browser/) as an inline
- * `<script>` that runs only where the page does not have it yet, so several pads in one page
- * load TensorFlow.js once.
+ * `<script>`: the bundle gzipped and base64-encoded (a quarter of its size), with a small loader
+ * that unpacks it with the browser's DecompressionStream and runs it, only where the page does not
+ * have it yet, so several pads in one page load TensorFlow.js once.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { digitLabRoot } from '../../common/paths';
-import { PAD_RUNTIME_GLOBAL } from '../browser/constants';
+import { PAD_RUNTIME_GLOBAL, PAD_RUNTIME_LOADING } from '../browser/constants';
 
 /** Where the build puts the runtime, relative to the package root. */
 export const PAD_RUNTIME_PATH = path.join('dist', 'browser', 'digit-pad-runtime.js');
@@ -16,7 +18,7 @@ export function padRuntimeFile(): string {
   return process.env.DIGIT_LAB_PAD_RUNTIME || path.join(digitLabRoot(), PAD_RUNTIME_PATH);
 }
 
-let cache: { file: string; mtimeMs: number; code: string } | null = null;
+let cache: { file: string; mtimeMs: number; code: string; packed?: string } | null = null;
 
 /**
  * In a development checkout whose build skipped the bundle step, builds the runtime where the
@@ -58,7 +60,33 @@ export function readPadRuntime(file = padRuntimeFile()): string {
   return code;
 }
 
-/** The runtime as a `<script>` element guarded by the page-wide global. */
+/** The runtime gzipped (best compression) and base64-encoded, cached with the file's text. */
+export function packedPadRuntime(file?: string): string {
+  readPadRuntime(file);
+  const entry = cache!;
+  if (entry.packed === undefined) entry.packed = zlib.gzipSync(Buffer.from(entry.code, 'utf8'), { level: 9 }).toString('base64');
+  return entry.packed;
+}
+
+/**
+ * The loader (ES5, inline): unpacks the runtime and runs it as a script element of its own (no
+ * eval). A browser that cannot unpack it, or a runtime that fails to start, is reported in the
+ * notices of the pads still waiting, and in the console.
+ */
+function runtimeLoader(packed: string): string {
+  const G = `window.${PAD_RUNTIME_GLOBAL}`;
+  const L = `window.${PAD_RUNTIME_LOADING}`;
+  return `if(!${G}&&!${L}){${L}=1;(function(packed){` +
+    `function fail(e){${L}=0;var m='digit-lab drawing pad: the runtime could not be started: '+(e&&e.message||e);console.error(m);` +
+    `var n=document.querySelectorAll('.dlp-host:not([data-dlp-mounted]) .dlp-notice');for(var i=0;i<n.length;i++)n[i].textContent=m;}` +
+    `try{if(typeof DecompressionStream!=='function')throw new Error('this browser lacks DecompressionStream (Chrome 80, Firefox 113, Safari 16.4 or later have it)');` +
+    `var s=atob(packed),b=new Uint8Array(s.length);for(var i=0;i<s.length;i++)b[i]=s.charCodeAt(i);` +
+    `new Response(new Blob([b]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(function(code){` +
+    `var el=document.createElement('script');el.textContent=code+'\\n//# sourceURL=digit-pad-runtime.js';(document.head||document.documentElement).appendChild(el);el.remove();` +
+    `${L}=0;if(!${G})fail('it did not start (see the error above)');}).catch(fail);}catch(e){fail(e);}})(${JSON.stringify(packed)});}`;
+}
+
+/** The runtime as a `<script>` element, packed, guarded by the page-wide globals. */
 export function padRuntimeScript(file?: string): string {
-  return `<script>if(!window.${PAD_RUNTIME_GLOBAL}){${readPadRuntime(file)}\n}</script>`;
+  return `<script>${runtimeLoader(packedPadRuntime(file))}</script>`;
 }
