@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumUnavailable, launchChromium, offlineContext } from '../helpers/chromium';
+import { chromiumUnavailable, explainBrowserFailure, launchChromium, offlineContext } from '../helpers/chromium';
 import { type NotebookServer, notebookServerUnavailable, registerTslabKernel, startNotebookServer } from '../helpers/jupyter';
 import { cleanUpInOrder } from '../helpers/process';
 import { skipIf } from '../helpers/skip';
@@ -67,14 +67,17 @@ describe('the walkthrough in classic Jupyter Notebook (Chromium) @slow', functio
     });
     base = server.base;
 
-    browser = await launchChromium();
-    const offline = await offlineContext(browser, (url) => url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:'), { viewport: { width: 1200, height: 1400 } });
-    blocked = offline.blocked;
-    page = await offline.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${base}/notebooks/notebooks/${NOTEBOOK}?token=${token}`, { timeout: 60_000 });
-    await page.waitForFunction(() => Boolean((window as unknown as Partial<JupyterWindow>).Jupyter?.notebook?.kernel?.is_connected()), undefined, { timeout: 90_000 });
-    await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 90_000 });
+    const launched = await launchChromium();
+    browser = launched;
+    await explainBrowserFailure(launched, async () => {
+      const offline = await offlineContext(launched, (url) => url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:'), { viewport: { width: 1200, height: 1400 } });
+      blocked = offline.blocked;
+      page = await offline.context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(`${base}/notebooks/notebooks/${NOTEBOOK}?token=${token}`, { timeout: 60_000 });
+      await page.waitForFunction(() => Boolean((window as unknown as Partial<JupyterWindow>).Jupyter?.notebook?.kernel?.is_connected()), undefined, { timeout: 90_000 });
+      await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 90_000 });
+    });
   });
 
   after(() => cleanUpInOrder(() => browser?.close(), () => server?.stop(), () => sandbox?.cleanup()));

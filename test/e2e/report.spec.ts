@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumUnavailable, launchChromium, offlineContext } from '../helpers/chromium';
+import { chromiumUnavailable, explainBrowserFailure, launchChromium, offlineContext } from '../helpers/chromium';
 import {
   describeRun,
   ensureLibraryBuilt,
@@ -22,7 +22,7 @@ import {
   type CliResult,
 } from './helpers';
 import { externalReferences, markupOnly, occurrences, pageText } from './html-checks';
-import { type NbFile, allOutputs, codeCells, readNotebookFile, validateWithJupyter } from './notebook-checks';
+import { type NbFile, allOutputs, codeCells, readNotebookFile, assertValidNotebook } from './notebook-checks';
 
 const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 const NAME = 'Digit_Recognizer';
@@ -82,12 +82,7 @@ describe('digit-lab report, end to end @slow', function () {
 
   it("passes Jupyter's nbformat 4 schema validation", function () {
     assert.ok(nb, 'notebook written');
-    const problem = validateWithJupyter(ipynbPath);
-    if (problem?.startsWith('unavailable:')) {
-      console.log(`      (skipped: ${problem})`);
-      this.skip();
-    }
-    assert.equal(problem, null);
+    assertValidNotebook(this, ipynbPath);
   });
 
   it('records the parameters in the notebook (injected cell after the parameters cell)', () => {
@@ -122,8 +117,11 @@ describe('digit-lab report, end to end @slow', function () {
     const inHtml = pageText(html).match(/Test accuracy: (\d{1,3}\.\d{2})%/);
     assert.ok(inHtml, 'the HTML states the test accuracy');
     assert.equal(inHtml[1], inNotebook[1]);
+    // trainLimit 1000, 1 epoch, seed 42 (the notebook's): 900 digits plus their augmented copies,
+    // 15 batches, measured 64.8% on wasm and on tensorflow (seeds 1 and 7: 41.9% and 59.2%).
+    // Chance is 10%; a model that did not learn (wrong labels, no weight updates) stays near it.
     const accuracy = Number(inHtml[1]);
-    assert.ok(accuracy > 10 && accuracy <= 100, `one epoch on 1000 digits beats chance; got ${accuracy}%`);
+    assert.ok(accuracy >= 40 && accuracy <= 100, `one epoch on 1000 digits (seed 42) reaches about 65%; got ${accuracy}%`);
   });
 
   it('embeds plotly.js exactly once and one figure per plotly output', () => {
@@ -175,23 +173,27 @@ describe('digit-lab report, end to end @slow', function () {
         console.log(`      (skipped: ${why})`);
         this.skip();
       }
-      browser = await launchChromium();
-      const offline = await offlineContext(browser, (url) => url.startsWith('file:') || url.startsWith('data:'), { viewport: { width: 1280, height: 1000 } });
-      blocked = offline.blocked;
-      page = await offline.context.newPage();
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') consoleErrors.push(msg.text());
+      const launched = await launchChromium();
+      browser = launched;
+      // A failure here says how Chromium ended (exit status, crash, who closed it, its stderr).
+      await explainBrowserFailure(launched, async () => {
+        const offline = await offlineContext(launched, (url) => url.startsWith('file:') || url.startsWith('data:'), { viewport: { width: 1280, height: 1000 } });
+        blocked = offline.blocked;
+        page = await offline.context.newPage();
+        page.on('console', (msg) => {
+          if (msg.type() === 'error') consoleErrors.push(msg.text());
+        });
+        page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+        await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load', timeout: 60_000 });
+        // Charts draw after load; wait until every plotly container holds its SVG (or give up after 60 s).
+        await page
+          .waitForFunction(() => {
+            const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+            return plots.length > 0 && plots.every((p) => p.querySelector('svg.main-svg'));
+          }, undefined, { timeout: 60_000 })
+          .catch(() => undefined);
+        await page.screenshot({ path: SCREENSHOT, fullPage: true });
       });
-      page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-      await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load', timeout: 60_000 });
-      // Charts draw after load; wait until every plotly container holds its SVG (or give up after 60 s).
-      await page
-        .waitForFunction(() => {
-          const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-          return plots.length > 0 && plots.every((p) => p.querySelector('svg.main-svg'));
-        }, undefined, { timeout: 60_000 })
-        .catch(() => undefined);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
     });
 
     after(async () => {
@@ -269,11 +271,9 @@ describe('digit-lab report, end to end @slow', function () {
       assert.match(failed.stderr, /nonexistent/);
     });
 
-    it('replaces both files whole with the failed run, leaving no temp files', () => {
+    it('replaces both files whole with the failed run, leaving no temp files', function () {
       assert.deepEqual(fs.readdirSync(failDir).sort(), [`${NAME}.html`, `${NAME}.ipynb`]);
       const failedNb = readNotebookFile(path.join(failDir, `${NAME}.ipynb`));
-      const problem = validateWithJupyter(path.join(failDir, `${NAME}.ipynb`));
-      assert.ok(problem === null || problem.startsWith('unavailable:'), `schema: ${problem}`);
       const errors = allOutputs(failedNb).filter((o) => o.output_type === 'error');
       assert.equal(errors.length, 1, 'one error output, in the data cell');
       assert.match(`${errors[0].ename}: ${errors[0].evalue}`, /nonexistent/);
@@ -283,6 +283,8 @@ describe('digit-lab report, end to end @slow', function () {
       assert.match(failedHtml.trimEnd(), /<\/html>$/i, 'the HTML is complete');
       assert.match(pageText(failedHtml), /nonexistent/, 'the HTML shows the error');
       assert.doesNotMatch(pageText(failedHtml), /Test accuracy: \d/, 'nothing left over from the good run');
+      // Last: without the validator (outside CI) this skips, after everything else was checked.
+      assertValidNotebook(this, path.join(failDir, `${NAME}.ipynb`));
     });
   });
 });

@@ -231,9 +231,7 @@ describe('imaging/preprocess: a digit picture -> 28x28 MNIST-style input', () =>
         aSame += v * v;
       });
       const cosineSame = dotSame / Math.sqrt(aSame * b);
-      if (process.env.SHOW_COSINE) console.log(cosineSame);
       assert.ok(cosineSame > 0.9, `MNIST 3 #${index} as is: cosine similarity ${cosineSame.toFixed(3)}`);
-      if (process.env.SHOW_COSINE) console.log(cosine);
       assert.ok(cosine > 0.9, `MNIST 3 #${index}: cosine similarity ${cosine.toFixed(3)}`);
     }
   });

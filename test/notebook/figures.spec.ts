@@ -140,10 +140,17 @@ describe('notebook: figures', () => {
       perClassBarsFigure({ a: [0.1] }, { classNames: ['0'] }),
       probabilityBarsFigure([1], { classNames: ['0'] }),
     ];
+    // A key whose value is undefined is simply not written (a figure without `width` is drawn at
+    // its container's width), so it is left out of the comparison; anything else that JSON cannot
+    // carry (NaN, Infinity, a typed array, a Date, a class instance, a function) comes back different.
+    const written = (value: unknown): unknown =>
+      Array.isArray(value) ? value.map(written)
+      : value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
+        ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, written(v)]))
+        : value;
     for (const f of figs) {
-      const clean = JSON.parse(JSON.stringify(f));
-      assert.deepEqual(JSON.parse(JSON.stringify(clean)), clean);
-      assert.ok(Array.isArray(clean.data) && typeof clean.layout === 'object');
+      assert.deepEqual(JSON.parse(JSON.stringify(f)), written(f));
+      assert.ok(Array.isArray(f.data) && f.data.length > 0 && typeof f.layout === 'object');
     }
   });
 });

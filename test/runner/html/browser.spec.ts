@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { renderNotebookHtml } from '../../../lib/runner/html';
 import { sampleNotebook } from '../../fixtures/html/sample-notebook';
-import { chromiumUnavailable, launchChromium, offlineContext } from '../../helpers/chromium';
+import { chromiumUnavailable, explainBrowserFailure, launchChromium, offlineContext } from '../../helpers/chromium';
 import { skipIf } from '../../helpers/skip';
 const SCREENSHOT = path.join(os.tmpdir(), 'digit-lab-html-export.png');
 
@@ -29,19 +29,22 @@ describe('runner/html in headless Chromium @slow', function () {
     const file = path.join(dir, 'sample.html');
     writeFileSync(file, renderNotebookHtml(sampleNotebook(), { footer: { parameters: { epochs: 3 } } }));
 
-    browser = await launchChromium();
-    const { context } = await offlineContext(browser, (url) => url.startsWith('file:') || url.startsWith('data:'), { viewport: { width: 1400, height: 1000 } }, (url) => blockedRequests.push(url));
-    page = await context.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    const launched = await launchChromium();
+    browser = launched;
+    await explainBrowserFailure(launched, async () => {
+      const { context } = await offlineContext(launched, (url) => url.startsWith('file:') || url.startsWith('data:'), { viewport: { width: 1400, height: 1000 } }, (url) => blockedRequests.push(url));
+      page = await context.newPage();
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') consoleErrors.push(msg.text());
+      });
+      page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+      page.on('requestfailed', (req) => {
+        if (!blockedRequests.includes(req.url())) blockedRequests.push(`failed: ${req.url()}`);
+      });
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      await page.waitForSelector('.output-plotly svg.main-svg', { timeout: 30_000 });
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
     });
-    page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-    page.on('requestfailed', (req) => {
-      if (!blockedRequests.includes(req.url())) blockedRequests.push(`failed: ${req.url()}`);
-    });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    await page.waitForSelector('.output-plotly svg.main-svg', { timeout: 30_000 });
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
   });
 
   after(async function () {
