@@ -55,11 +55,24 @@ export function kernelspecMetadata(spec: TslabKernelSpec): { kernelspec: { name:
   return { kernelspec: { name: spec.name, display_name: spec.displayName, language: 'typescript' } };
 }
 
-/** SIGKILLs every kernel recorded in `pidFile` that is still there (normally the server ended them). */
+/** True when process `pid` is still one of our kernels (its wrapper), not a process that reused the number. */
+function isRecordedKernel(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-tslab.js');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGKILLs every kernel recorded in `pidFile` that is still there (normally the server ended them),
+ * checking first that the number still belongs to a kernel: ids are reused, and a blind kill has
+ * could take down an unrelated process (a browser another spec is using).
+ */
 export function killRecordedKernels(pidFile: string): void {
   if (!fs.existsSync(pidFile)) return;
   for (const pid of fs.readFileSync(pidFile, 'utf8').split('\n').map(Number)) {
-    if (!Number.isInteger(pid) || pid <= 0) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || !isRecordedKernel(pid)) continue;
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

@@ -210,7 +210,9 @@ export function startKernelProcess(argv: string[], options: KernelProcessOptions
       if (alive && child.pid) killGroup(child.pid, sig);
     },
     kill() {
-      if (child.pid) killGroup(child.pid, 'SIGKILL');
+      // Never after the exit: the group's id is then free for reuse, and a late kill would hit
+      // whatever took it (a browser started detached leads a group of the same number).
+      if (alive && child.pid) killGroup(child.pid, 'SIGKILL');
     },
   };
   if (child.pid) {
