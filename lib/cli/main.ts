@@ -7,6 +7,7 @@ import { errorText } from './common';
 import { register as registerData } from './data';
 import { register as registerTrain } from './train';
 import { register as registerPredict } from './predict';
+import { register as registerRead } from './read';
 import { register as registerBench } from './bench';
 import { register as registerRun } from './run';
 import { register as registerReport } from './report';
@@ -19,7 +20,7 @@ export function buildProgram(name = 'digit-lab'): Command {
     .description('Handwritten digit recognition in TypeScript: data, training, notebooks and reports')
     .version(JSON.parse(fs.readFileSync(path.join(digitLabRoot(), 'package.json'), 'utf8')).version)
     .showHelpAfterError();
-  for (const register of [registerData, registerTrain, registerPredict, registerBench, registerRun, registerReport, registerLab, registerNative]) {
+  for (const register of [registerData, registerTrain, registerPredict, registerRead, registerBench, registerRun, registerReport, registerLab, registerNative]) {
     register(program);
   }
   return program;

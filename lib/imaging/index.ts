@@ -2,7 +2,7 @@
 export type { DigitImage } from './gray';
 export { rgbaToDigitImage } from './gray';
 export type { DigitBox } from './resample';
-export type { PreprocessOptions, PreprocessedDigit } from './preprocess';
-export { preprocessDigit, DIGIT_INPUT_SIZE, DIGIT_FIT_BOX, DIGIT_MASS_CENTRE } from './preprocess';
+export type { InkMap, PreprocessOptions, PreprocessedDigit } from './preprocess';
+export { findInk, preprocessDigit, DIGIT_INPUT_SIZE, DIGIT_FIT_BOX, DIGIT_MASS_CENTRE } from './preprocess';
 export type { DigitImageFormat, PreprocessedDigitFile } from './node';
 export { decodeImageBuffer, decodeImageFile, preprocessImageFile, sniffImageFormat, MAX_IMAGE_PIXELS } from './node';

@@ -177,6 +177,41 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
+/** Where the ink is in a picture: the first step of `preprocessDigit`. */
+export interface InkMap {
+  /** Ink strength per pixel, 0 (paper) .. 1 (solid stroke), row-major like the input. */
+  strength: Float32Array;
+  /** Whether the input was dark ink on light paper. */
+  inverted: boolean;
+  /** The threshold used, on the ink-bright 0..255 scale; null for threshold 'none'. */
+  threshold: number | null;
+  /** Median gray level of the picture's border, in the input's own polarity. */
+  paper: number;
+}
+
+/**
+ * Finds the ink of a picture exactly as `preprocessDigit` does (polarity, paper level,
+ * threshold), without cropping: exported so that a picture of several digits is read with the
+ * same notion of ink. Throws "blank image: ..." when there is none.
+ */
+export function findInk(img: DigitImage, options: Pick<PreprocessOptions, 'threshold' | 'invert'> = {}): InkMap {
+  assertDigitImage(img);
+  validateOptions(options);
+  const hist = histogram256(img.gray);
+  const lowest = histogramQuantile(hist, 0);
+  const highest = histogramQuantile(hist, 1);
+  if (highest - lowest < MIN_INK_CONTRAST) {
+    throw new Error(`blank image: no ink found (all gray levels lie in ${lowest}..${highest})`);
+  }
+  const paper = borderMedian(img);
+  const invert = options.invert ?? 'auto';
+  const inverted = invert === 'auto' ? detectDarkInk(hist, otsuThreshold(hist), paper) : invert;
+  const ink = inverted ? img.gray.map((g) => 255 - g) : img.gray;
+  const inkPaper = inverted ? 255 - paper : paper;
+  const { strength, threshold } = inkStrength(ink, options.threshold, inkPaper);
+  return { strength, inverted, threshold, paper };
+}
+
 /**
  * Prepares one digit image the MNIST way (see the module comment). Throws "blank image: ..."
  * when no ink is found. Images whose longer side exceeds MAX_WORKING_SIDE are first shrunk by an
@@ -187,21 +222,9 @@ export function preprocessDigit(img: DigitImage, options: PreprocessOptions = {}
   validateOptions(options);
   const factor = Math.ceil(Math.max(img.width, img.height) / MAX_WORKING_SIDE);
   const work = shrinkDigitImage(img, factor);
-  const { width, height, gray } = work;
+  const { width, height } = work;
 
-  const hist = histogram256(gray);
-  const lowest = histogramQuantile(hist, 0);
-  const highest = histogramQuantile(hist, 1);
-  if (highest - lowest < MIN_INK_CONTRAST) {
-    throw new Error(`blank image: no ink found (all gray levels lie in ${lowest}..${highest})`);
-  }
-  const paper = borderMedian(work);
-  const invert = options.invert ?? 'auto';
-  const inverted = invert === 'auto' ? detectDarkInk(hist, otsuThreshold(hist), paper) : invert;
-  const ink = inverted ? gray.map((g) => 255 - g) : gray;
-  const inkPaper = inverted ? 255 - paper : paper;
-
-  const { strength, threshold } = inkStrength(ink, options.threshold, inkPaper);
+  const { strength, threshold, inverted } = findInk(work, options);
   if (options.dropFrames ?? true) dropBorderFrames(strength, width, height, FRAME_BORDER_FRACTION);
   if (options.despeckle ?? true) dropInkSpecks(strength, width, height, SPECK_RATIO);
   const box = inkBox(strength, width, height);

@@ -46,9 +46,17 @@ export async function predictImageFiles(modelDir: string, files: string[], backe
 
 /** The file's preprocessed 28x28 pixels, or why they could not be had. */
 async function modelInput(file: string): Promise<Float32Array | ImageFailure> {
+  return withImageFile(file, async () => (await preprocessImageFile(file)).pixels);
+}
+
+/**
+ * Runs `work` on an image file, or says why it could not, naming the file the way `predict`
+ * does (a missing file, an undecodable one, a blank one): shared with `digit-lab read`.
+ */
+export async function withImageFile<T>(file: string, work: () => Promise<T>): Promise<T | ImageFailure> {
   if (!fs.existsSync(file)) return { image: file, error: `${file}: no such file` };
   try {
-    return (await preprocessImageFile(file)).pixels;
+    return await work();
   } catch (err) {
     const message = (err as Error).message;
     return { image: file, error: message.includes(file) ? message : `${file}: ${message}` };

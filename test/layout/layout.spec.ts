@@ -19,11 +19,12 @@ const LAYERS: Record<string, number> = {
   data: 1, imaging: 1, runner: 1,
   engine: 2,
   model: 3,
-  notebook: 4,
-  drawpad: 5,
-  bench: 6,
-  cli: 7,
-  '.': 8,
+  reading: 4,
+  notebook: 5,
+  drawpad: 6,
+  bench: 7,
+  cli: 8,
+  '.': 9,
 };
 
 describe('lib/ layout', () => {
@@ -47,7 +48,7 @@ describe('lib/ layout', () => {
     assert.deepEqual(tops.filter((t) => !(t in LAYERS)), [], 'add new folders to LAYERS');
   });
 
-  it('imports point down the layers (common < data, imaging, runner < engine < model < notebook < drawpad < bench < cli)', () => {
+  it('imports point down the layers (common < data, imaging, runner < engine < model < reading < notebook < drawpad < bench < cli)', () => {
     const top = (f: string) => (f.split('/').length > 2 ? f.split('/')[1] : '.');
     const upward = edges
       .filter((e) => top(e.from) !== top(e.to) && !(LAYERS[top(e.to)] < LAYERS[top(e.from)]))

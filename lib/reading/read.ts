@@ -1,0 +1,154 @@
+/**
+ * Reading a picture of written numbers: the lines of writing, each split into digits, each digit
+ * prepared the MNIST way by `preprocessDigit` (what `digit-lab predict` does to a photo of one
+ * digit) and classified. Pure TypeScript on a grayscale image: the classifier is passed in, so
+ * the same code runs in Node (tfjs-node, wasm) and in the browser pad.
+ */
+import { shrinkDigitImage, assertDigitImage, type DigitImage } from '../imaging/gray';
+import { dropBorderFrames } from '../imaging/components';
+import { findInk, preprocessDigit, FRAME_BORDER_FRACTION, MAX_WORKING_SIDE } from '../imaging/preprocess';
+import { inkPieces, median, type InkPiece } from './components';
+import { cutOut } from './cutout';
+import { findLines } from './lines';
+import { bestReading, layOutLine, type LineOption } from './segment';
+
+/** Classifies prepared 28x28 digits (784 values, ink 1 on 0): ten probabilities each. */
+export type DigitClassifier = (inputs: Float32Array[]) => Promise<number[][]> | number[][];
+
+/** One digit read. */
+export interface ReadDigit {
+  digit: number;
+  probability: number;
+  runnerUp: { digit: number; probability: number };
+  /** Below the confidence threshold: shown, but worth a second look. */
+  lowConfidence: boolean;
+  /** [x, y, width, height] of its ink, in the picture's pixels. */
+  box: [number, number, number, number];
+  probabilities: number[];
+  /** The digit alone on plain paper, as handed to the preparation. */
+  cutout: DigitImage;
+  /** The prepared 28x28 input the classifier saw. */
+  input: Float32Array;
+}
+
+/** One line of writing read. */
+export interface ReadLine {
+  text: string;
+  digits: ReadDigit[];
+  /** [x, y, width, height] of the line's ink, in the picture's pixels. */
+  box: [number, number, number, number];
+}
+
+/** What a picture says. */
+export interface ReadResult {
+  /** The lines' texts joined by newlines; "" when there is no writing. */
+  text: string;
+  lines: ReadLine[];
+  warnings: string[];
+}
+
+/** Options of `readText`. */
+export interface ReadOptions {
+  /** Digits whose probability is below this are flagged lowConfidence (default 0.7). */
+  lowConfidence?: number;
+}
+
+/** A gap wider than this many digit heights (and much wider than the line's usual gap) is a space. */
+const SPACE_GAP = 0.75;
+const SPACE_RATIO = 2.5;
+
+/** Reads every line of digits in `image` with `classify` (see the module comment). */
+export async function readText(image: DigitImage, classify: DigitClassifier, options: ReadOptions = {}): Promise<ReadResult> {
+  assertDigitImage(image);
+  const threshold = options.lowConfidence ?? 0.7;
+  const factor = Math.ceil(Math.max(image.width, image.height) / MAX_WORKING_SIDE);
+  const work = shrinkDigitImage(image, factor);
+  let ink;
+  try {
+    ink = findInk(work);
+  } catch (err) {
+    if ((err as Error).message.startsWith('blank image')) return { text: '', lines: [], warnings: ['no writing found'] };
+    throw err;
+  }
+  dropBorderFrames(ink.strength, work.width, work.height, FRAME_BORDER_FRACTION);
+  const lines = findLines(inkPieces(ink.strength, work.width, work.height));
+  if (lines.length === 0) return { text: '', lines: [], warnings: ['no writing found'] };
+  const layouts = lines.map((line) => layOutLine(line, ink.strength, work.width));
+
+  // Every candidate digit of every line, prepared, then classified in one batch.
+  const prepared = new Map<InkPiece, { cutout: DigitImage; input: Float32Array | null }>();
+  for (const layout of layouts) {
+    for (const option of layout.options) {
+      for (const piece of option.digits) {
+        if (prepared.has(piece)) continue;
+        const cutout = cutOut(piece, work, ink.paper);
+        let input: Float32Array | null = null;
+        try {
+          input = preprocessDigit(cutout).pixels;
+        } catch {
+          // a sliver with too little ink to prepare cannot be a digit
+        }
+        prepared.set(piece, { cutout, input });
+      }
+    }
+  }
+  const pieces = [...prepared.keys()].filter((p) => prepared.get(p)?.input);
+  const probabilities = pieces.length ? await classify(pieces.map((p) => prepared.get(p)?.input as Float32Array)) : [];
+  const scores = new Map<InkPiece, number[]>(pieces.map((p, i) => [p, probabilities[i]]));
+
+  const warnings: string[] = [];
+  const readLines: ReadLine[] = [];
+  for (const layout of layouts) {
+    const digitScore = (option: LineOption, k: number): number => {
+      const p = scores.get(option.digits[k]);
+      return p ? Math.log(Math.max(1e-9, Math.max(...p))) : -50;
+    };
+    const chosen = bestReading(layout, digitScore).flatMap((o) => o.digits);
+    const digits = chosen
+      .filter((piece) => scores.has(piece))
+      .map((piece) => readDigit(piece, scores.get(piece) as number[], prepared.get(piece) as { cutout: DigitImage; input: Float32Array }, factor, threshold));
+    if (digits.length === 0) continue;
+    readLines.push({ text: lineText(digits, layout.digitHeight * factor), digits, box: unionBox(digits.map((d) => d.box)) });
+    if (layout.dropped > 0) warnings.push(`${layout.dropped} small mark(s) away from the digits ignored`);
+  }
+  const low = readLines.flatMap((l) => l.digits).filter((d) => d.lowConfidence).length;
+  if (low > 0) warnings.push(`${low} digit(s) read with low confidence (below ${Math.round(threshold * 100)}%)`);
+  if (readLines.length === 0) warnings.push('no writing found');
+  return { text: readLines.map((l) => l.text).join('\n'), lines: readLines, warnings };
+}
+
+function readDigit(piece: InkPiece, p: number[], prep: { cutout: DigitImage; input: Float32Array }, factor: number, threshold: number): ReadDigit {
+  const order = p.map((_, d) => d).sort((a, b) => p[b] - p[a]);
+  return {
+    digit: order[0],
+    probability: p[order[0]],
+    runnerUp: { digit: order[1], probability: p[order[1]] },
+    lowConfidence: p[order[0]] < threshold,
+    box: [piece.x * factor, piece.y * factor, piece.width * factor, piece.height * factor],
+    probabilities: p,
+    cutout: prep.cutout,
+    input: prep.input,
+  };
+}
+
+/** The digits as text, with a space where the gap is much wider than the line's usual one. */
+function lineText(digits: ReadDigit[], digitHeight: number): string {
+  const gaps = digits.slice(1).map((d, i) => d.box[0] - (digits[i].box[0] + digits[i].box[2]));
+  const wide = SPACE_GAP * digitHeight;
+  const usual = gaps.filter((g) => g <= wide);
+  const typical = usual.length ? Math.max(0, median(usual)) : 0;
+  let text = String(digits[0].digit);
+  gaps.forEach((g, i) => {
+    if (g > wide && g > SPACE_RATIO * typical) text += ' ';
+    text += String(digits[i + 1].digit);
+  });
+  return text;
+}
+
+function unionBox(boxes: [number, number, number, number][]): [number, number, number, number] {
+  const x0 = Math.min(...boxes.map((b) => b[0]));
+  const y0 = Math.min(...boxes.map((b) => b[1]));
+  const x1 = Math.max(...boxes.map((b) => b[0] + b[2]));
+  const y1 = Math.max(...boxes.map((b) => b[1] + b[3]));
+  return [x0, y0, x1 - x0, y1 - y0];
+}

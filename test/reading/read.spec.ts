@@ -1,0 +1,138 @@
+/**
+ * Reading whole numbers: pictures composed from real MNIST digits (the embedded ones the test
+ * model never trained on), read with a really trained seed CNN.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type * as tf from '@tensorflow/tfjs';
+import { loadMnist } from '../../lib/data';
+import type { ImageSet } from '../../lib/data/types';
+import type { DigitImage } from '../../lib/imaging/gray';
+import { findInk } from '../../lib/imaging/preprocess';
+import { predictDigits } from '../../lib/model/evaluate';
+import { predictImageFiles } from '../../lib/model/predict-files';
+import { trainTestSets } from '../../lib/model/recipe';
+import { composeNumber, type NumberStyle } from '../../lib/bench/read-numbers';
+import { inkPieces } from '../../lib/reading/components';
+import { readNumber } from '../../lib/reading/model';
+import { MODEL_CACHE, trainedSeedCnn } from '../drawpad/fixtures';
+import { writeGrayPng } from './helpers';
+
+function style(digits: number, gaps?: NumberStyle['gaps']): NumberStyle {
+  return { digitHeight: 28, gaps: gaps ?? new Array(digits - 1).fill(5), slant: 0, drift: 0, stroke: 0, paper: 225, ink: 35, gradient: 6, noise: 2 };
+}
+
+function pieceCount(img: DigitImage): number {
+  return inkPieces(findInk(img).strength, img.width, img.height).length;
+}
+
+describe('reading whole numbers @slow', function () {
+  this.timeout(180000);
+  let model: tf.LayersModel;
+  let digits: ImageSet;
+  /** Held-out digits the model reads right alone with >= 99%, by label. */
+  const sure: number[][] = Array.from({ length: 10 }, () => []);
+  const pick = (label: number, k = 0) => sure[label][k];
+
+  before(async () => {
+    model = await trainedSeedCnn();
+    digits = trainTestSets(await loadMnist({ source: 'embedded', quiet: true })).test;
+    const inputs = Array.from({ length: 400 }, (_, i) => Float32Array.from(digits.images.subarray(i * 784, i * 784 + 784), (v) => v / 255));
+    const p = await predictDigits(model, inputs);
+    p.forEach((q, i) => {
+      if (q[digits.labels[i]] >= 0.99) sure[digits.labels[i]].push(i);
+    });
+  });
+
+  it('reads separated digits: one box per digit, where the digit is', async () => {
+    const idx = [pick(3), pick(0), pick(7), pick(2)];
+    const pic = composeNumber(digits, [idx], [style(4)], 1);
+    const r = await readNumber(pic.image, model);
+    assert.equal(r.text, pic.text);
+    assert.equal(r.lines.length, 1);
+    assert.equal(r.lines[0].digits.length, 4);
+    r.lines[0].digits.forEach((d, i) => {
+      const [x, y, w, h] = pic.boxes[0][i];
+      const [bx, by, bw, bh] = d.box;
+      assert.ok(bx >= x - 1 && by >= y - 1 && bx + bw <= x + w + 1 && by + bh <= y + h + 1, `digit ${i}: box ${d.box} outside ${pic.boxes[0][i]}`);
+      assert.ok(bw * bh >= 0.6 * w * h, `digit ${i}: box ${d.box} covers too little of ${pic.boxes[0][i]}`);
+      assert.ok(d.probability >= d.runnerUp.probability && d.runnerUp.digit !== d.digit);
+    });
+    assert.deepEqual(r.warnings, []);
+  });
+
+  it('splits touching pairs into two digits', async () => {
+    let right = 0;
+    const pairs = [[2, 3], [5, 7], [0, 4], [6, 8], [3, 9], [8, 2]];
+    for (const [a, b] of pairs) {
+      const pic = composeNumber(digits, [[pick(1), pick(a), pick(b)]], [style(3, [6, 'touch'])], 2);
+      assert.equal(pieceCount(pic.image), 2, `${pic.text}: the pair does not touch`);
+      const r = await readNumber(pic.image, model);
+      if (r.text === pic.text) right++;
+    }
+    assert.ok(right >= 4, `only ${right} of ${pairs.length} touching pairs read right`);
+  });
+
+  it('merges a digit broken in two (a 5 whose top bar came off, a 4 cut across)', async () => {
+    for (const label of [5, 4, 7]) {
+      const pic = composeNumber(digits, [[pick(label, 1)]], [style(1)], 3);
+      const [x, y, w, h] = pic.boxes[0][0];
+      // Paper over a band across the top quarter: the top of the stroke comes off.
+      const band = y + Math.round(0.25 * h);
+      for (let yy = band; yy < band + 2; yy++) for (let xx = x; xx < x + w; xx++) pic.image.gray[yy * pic.image.width + xx] = 225;
+      assert.ok(pieceCount(pic.image) >= 2, `the ${label} is not broken`);
+      const r = await readNumber(pic.image, model);
+      assert.equal(r.text, String(label), `broken ${label} read as "${r.text}"`);
+    }
+  });
+
+  it('reads two lines in order', async () => {
+    const pic = composeNumber(digits, [[pick(4), pick(1), pick(9)], [pick(6), pick(0), pick(5), pick(8)]], [style(3), style(4)], 4);
+    const r = await readNumber(pic.image, model);
+    assert.equal(r.lines.length, 2);
+    assert.equal(r.text, pic.text);
+    assert.deepEqual(r.lines.map((l) => l.text), pic.text.split('\n'));
+    assert.ok(r.lines[0].box[1] < r.lines[1].box[1]);
+  });
+
+  it('puts a space where the gap is much wider than usual, and none for ordinary gaps', async () => {
+    const idx = [pick(1), pick(2), pick(3), pick(4)];
+    const spaced = await readNumber(composeNumber(digits, [idx], [style(4, [5, 40, 6])], 5).image, model);
+    assert.equal(spaced.text, `${digits.labels[idx[0]]}${digits.labels[idx[1]]} ${digits.labels[idx[2]]}${digits.labels[idx[3]]}`);
+    const even = await readNumber(composeNumber(digits, [idx], [style(4, [12, 14, 12])], 5).image, model);
+    assert.doesNotMatch(even.text, / /);
+  });
+
+  it('gives "" and a warning for a blank picture', async () => {
+    const blank = { width: 120, height: 60, gray: new Uint8Array(120 * 60).fill(230) };
+    for (let i = 0; i < blank.gray.length; i += 7) blank.gray[i] = 226;
+    const r = await readNumber(blank, model);
+    assert.equal(r.text, '');
+    assert.deepEqual(r.lines, []);
+    assert.deepEqual(r.warnings, ['no writing found']);
+  });
+
+  it('agrees with `predict` on each cut-out digit', async () => {
+    const pic = composeNumber(digits, [[pick(8), pick(6), pick(1), pick(5), pick(9)]], [style(5, [4, 'touch', 5, 3])], 6);
+    const r = await readNumber(pic.image, model);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'digit-lab-read-'));
+    try {
+      const files = r.lines[0].digits.map((d, i) => {
+        const file = path.join(dir, `${i}.png`);
+        writeGrayPng(file, d.cutout);
+        return file;
+      });
+      const predicted = await predictImageFiles(MODEL_CACHE, files);
+      predicted.forEach((p, i) => {
+        assert.ok(!('error' in p), JSON.stringify(p));
+        if ('error' in p) return;
+        assert.equal(p.digit, r.lines[0].digits[i].digit);
+        assert.ok(Math.abs(p.confidence - r.lines[0].digits[i].probability) < 1e-3);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
