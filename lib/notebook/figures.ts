@@ -4,7 +4,7 @@
  */
 import { argmax } from '../common/arrays';
 import type { PlotlyAxis, PlotlyFigure, PlotlyLayout, PlotlyScatterTrace, PlotlyTrace } from './figure-types';
-import { VIZ_COLORS, VIZ_DEFAULT_SIZE, VIZ_FONT, VIZ_HEATMAP_SCALE, colorAt, isDarkColor } from './theme';
+import { VIZ_COLORS, VIZ_DEFAULT_SIZE, VIZ_FONT, VIZ_HEATMAP_SCALE, colorAt, readableTextColor } from './theme';
 
 /** Options every builder accepts. */
 export interface FigureOptions {
@@ -250,7 +250,7 @@ export function confusionMatrixFigure(matrix: number[][], options: ConfusionMatr
         showarrow: false as const,
         xref: 'x',
         yref: 'y',
-        font: { size: 11, color: count === 0 ? VIZ_COLORS.muted : isDarkColor(background) ? '#ffffff' : VIZ_COLORS.text },
+        font: { size: 11, color: count === 0 ? VIZ_COLORS.mutedText : readableTextColor(background) },
       };
     }),
   );

@@ -5,7 +5,7 @@
 import { PNG } from 'pngjs';
 import { BITMAP_FONT_HEIGHT, bitmapTextWidth, drawBitmapText } from './bitmap-font';
 import { escapeHtml, styleAttr } from './html';
-import { VIZ_COLORS, VIZ_FONT } from './theme';
+import { VIZ_CSS, VIZ_FONT } from './theme';
 
 /** Pixels of n images, row-major: Uint8Array 0..255 or Float32Array 0..1 (as tfjs gives them). */
 export type PixelArray = Uint8Array | Float32Array | number[];
@@ -179,7 +179,7 @@ export interface ImageGridHtmlOptions extends ImageRenderOptions {
   captions?: string[];
   /** Optional HTML-free title above the grid. */
   title?: string;
-  /** Extra per-image caption styling, e.g. colour a wrong prediction. */
+  /** Per-image caption colour (CSS), e.g. VIZ_CSS.highlightText for a wrong prediction. */
   captionColors?: (string | undefined)[];
 }
 
@@ -201,13 +201,13 @@ export function imageGridHtml(images: ImageSource, indices: ArrayLike<number>, o
     const caption = captions?.[k];
     const color = options.captionColors?.[k];
     const figcaption = caption !== undefined
-      ? `<figcaption style="${styleAttr({ 'font-size': '12px', 'line-height': '1.3', 'text-align': 'center', color: color ?? VIZ_COLORS.text, 'margin-top': '2px', 'max-width': `${Math.max(img.width * scale, 96)}px` })}">${escapeHtml(caption)}</figcaption>`
+      ? `<figcaption style="${styleAttr({ 'font-size': '12px', 'line-height': '1.3', 'text-align': 'center', color: color ?? VIZ_CSS.text, 'margin-top': '2px', 'max-width': `${Math.max(img.width * scale, 96)}px` })}">${escapeHtml(caption)}</figcaption>`
       : '';
     return `<figure style="${FIGURE_STYLE}">${pngImgTag(png, caption ? `image ${index}: ${caption}` : `image ${index}`, { width: `${img.width * scale}px`, height: `${img.height * scale}px` })}${figcaption}</figure>`;
   });
   const grid = styleAttr({ display: 'grid', 'grid-template-columns': `repeat(${cols}, max-content)`, gap: '8px 10px', 'align-items': 'start', 'font-family': VIZ_FONT });
-  const title = options.title ? `<div style="${styleAttr({ 'font-weight': 600, margin: '2px 0 6px', 'font-family': VIZ_FONT })}">${escapeHtml(options.title)}</div>` : '';
-  return `<div class="digit-lab-images">${title}<div style="${grid}">${cells.join('')}</div></div>`;
+  const title = options.title ? `<div style="${styleAttr({ 'font-weight': 600, margin: '2px 0 6px', 'font-family': VIZ_FONT, color: VIZ_CSS.text })}">${escapeHtml(options.title)}</div>` : '';
+  return `<div class="digit-lab-images" style="${styleAttr({ color: VIZ_CSS.text })}">${title}<div style="${grid}">${cells.join('')}</div></div>`;
 }
 
 export interface AugmentationViewOptions extends ImageRenderOptions {
@@ -229,13 +229,15 @@ export function augmentationComparisonHtml(originals: ImageSource, augmented: Im
   const scale = checkScale(options.scale ?? 2);
   const cell = (set: ResolvedImages, i: number, what: string) =>
     `<td style="padding:3px">${pngImgTag(digitPng(set.pixels, i, { scale, size: [set.height, set.width], invert: options.invert }), `${what} ${i}`)}</td>`;
-  const head = `<th style="${styleAttr({ 'text-align': 'right', 'padding-right': '8px', 'font-weight': 600, 'font-size': '12px' })}">`;
+  const head = `<th style="${styleAttr({ 'text-align': 'right', 'padding-right': '8px', 'font-weight': 600, 'font-size': '12px', color: VIZ_CSS.text })}">`;
   const rows = [
     `<tr>${head}original</th>${indices.map((i) => cell(a, i, 'original')).join('')}</tr>`,
     `<tr>${head}augmented</th>${indices.map((i) => cell(b, i, 'augmented')).join('')}</tr>`,
   ];
-  const title = options.title ? `<caption style="text-align:left;font-weight:600;padding-bottom:4px">${escapeHtml(options.title)}</caption>` : '';
-  return `<div class="digit-lab-augmentation"><table style="${styleAttr({ 'border-collapse': 'collapse', 'font-family': VIZ_FONT, color: VIZ_COLORS.text })}">${title}${rows.join('')}</table></div>`;
+  const title = options.title ? `<caption style="${styleAttr({ 'text-align': 'left', 'font-weight': 600, 'padding-bottom': '4px', color: VIZ_CSS.text })}">${escapeHtml(options.title)}</caption>` : '';
+  // The rows carry the page colour: a host's table stripes are for data tables, not pictures.
+  const rowStyle = styleAttr({ background: VIZ_CSS.background });
+  return `<div class="digit-lab-augmentation"><table style="${styleAttr({ 'border-collapse': 'collapse', 'font-family': VIZ_FONT, color: VIZ_CSS.text })}">${title}${rows.join('').replace(/<tr>/g, `<tr style="${rowStyle}">`)}</table></div>`;
 }
 
 /** A misclassified example as evaluation reports it. `true` and `trueLabel` are synonyms. */
@@ -266,13 +268,13 @@ export function mistakesGalleryHtml(images: ImageSource, mistakes: MistakeExampl
     return `true ${name(truth)} → ${name(m.predicted)} (${(m.confidence * 100).toFixed(1)}%)`;
   });
   if (sorted.length === 0) {
-    return `<div class="digit-lab-images" style="font-family:${escapeHtml(VIZ_FONT)}">${escapeHtml(options.title ?? 'Mistakes')}: none.</div>`;
+    return `<div class="digit-lab-images" style="${styleAttr({ 'font-family': VIZ_FONT, color: VIZ_CSS.text })}">${escapeHtml(options.title ?? 'Mistakes')}: none.</div>`;
   }
   return imageGridHtml(images, sorted.map((m) => m.index), {
     ...options,
     cols: options.cols ?? 8,
     captions,
-    captionColors: sorted.map(() => VIZ_COLORS.highlightText),
+    captionColors: sorted.map(() => VIZ_CSS.highlightText),
     title: options.title ?? `Mistakes (${sorted.length} of ${mistakes.length}, most confident first)`,
   });
 }

@@ -79,4 +79,4 @@ export {
   trainingProgressDisplay,
 } from './training-display';
 export { type GreyImageLike, type PredictionCardInput, predictionCardHtml, showPrediction } from './prediction';
-export { VIZ_COLORS } from './theme';
+export { VIZ_COLORS, VIZ_CSS } from './theme';

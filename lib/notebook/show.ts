@@ -1,7 +1,8 @@
 /**
  * One-call display helpers for notebook cells. Each builds a MIME bundle (exported as `*Bundle`
  * for the runner and tests) and shows it with `displayBundle`. They return nothing, so a cell
- * ending in `showFigure(fig)` prints no stray value.
+ * ending in `showFigure(fig)` prints no stray value. HTML outputs carry the theme style (see
+ * VIZ_THEME_STYLE), so the page's plotly charts follow JupyterLab's dark themes.
  */
 import { type DisplayOptions, type DisplayMimeBundle, displayBundle } from './display';
 import type { PlotlyFigure } from './figure-types';
@@ -17,6 +18,7 @@ import {
 } from './images';
 import { figureFallbackHtml } from './svg';
 import { type TableInput, type TableOptions, dataFrameHtml, tableText } from './tables';
+import { withThemeStyle } from './theme';
 
 /** MIME type of plotly figures (JupyterLab's plotly renderer, VS Code, our HTML export). */
 export const PLOTLY_MIME_TYPE = 'application/vnd.plotly.v1+json';
@@ -43,7 +45,7 @@ export function showFigure(fig: PlotlyFigure, options: DisplayOptions = {}): voi
 
 /** A table as a bundle: styled HTML plus aligned plain text. */
 export function tableBundle(input: TableInput, options: TableOptions = {}): DisplayMimeBundle {
-  return { 'text/html': dataFrameHtml(input, options), 'text/plain': tableText(input, options) };
+  return { 'text/html': withThemeStyle(dataFrameHtml(input, options)), 'text/plain': tableText(input, options) };
 }
 
 /** Shows a danfojs DataFrame/Series or an array of row objects as a styled table. */
@@ -68,7 +70,7 @@ export function showPng(png: Uint8Array, plainText = '<PNG image>', options: Dis
 
 /** Bundle of an image gallery with text captions. */
 export function imageGridBundle(images: ImageSource, indices: ArrayLike<number>, options: ImageGridHtmlOptions = {}): DisplayMimeBundle {
-  return { 'text/html': imageGridHtml(images, indices, options), 'text/plain': `<${indices.length} images>` };
+  return { 'text/html': withThemeStyle(imageGridHtml(images, indices, options)), 'text/plain': `<${indices.length} images>` };
 }
 
 /** Shows images as a captioned grid (labels default to the image set's labels). */
@@ -78,10 +80,10 @@ export function showImageGrid(images: ImageSource, indices: ArrayLike<number>, o
 
 /** Shows originals above their augmented copies. */
 export function showAugmentation(originals: ImageSource, augmented: ImageSource, options: AugmentationViewOptions = {}): void {
-  displayBundle({ 'text/html': augmentationComparisonHtml(originals, augmented, options), 'text/plain': '<original vs augmented images>' });
+  displayBundle({ 'text/html': withThemeStyle(augmentationComparisonHtml(originals, augmented, options)), 'text/plain': '<original vs augmented images>' });
 }
 
 /** Shows a gallery of misclassified images captioned with true label, prediction and confidence. */
 export function showMistakes(images: ImageSource, mistakes: MistakeExample[], options: MistakesGalleryOptions = {}): void {
-  displayBundle({ 'text/html': mistakesGalleryHtml(images, mistakes, options), 'text/plain': `<${mistakes.length} mistakes>` });
+  displayBundle({ 'text/html': withThemeStyle(mistakesGalleryHtml(images, mistakes, options)), 'text/plain': `<${mistakes.length} mistakes>` });
 }

@@ -4,7 +4,7 @@
  * which keeps this module light and independent of danfojs' tfjs alias.
  */
 import { escapeHtml, formatNumber, formatPercent, styleAttr } from './html';
-import { VIZ_COLORS, VIZ_FONT } from './theme';
+import { VIZ_CSS, VIZ_FONT } from './theme';
 
 /** What a danfojs DataFrame or Series looks like to us. */
 export interface DataFrameLike {
@@ -104,18 +104,20 @@ function visibleRows(count: number, maxRows: number): (number | null)[] {
   return [...Array.from({ length: head }, (_, i) => i), null, ...Array.from({ length: tail }, (_, i) => count - tail + i)];
 }
 
-const CELL = { padding: '4px 10px', 'border-bottom': `1px solid ${VIZ_COLORS.grid}`, 'white-space': 'nowrap' };
+const CELL = { padding: '4px 10px', 'border-bottom': `1px solid ${VIZ_CSS.border}`, 'white-space': 'nowrap' };
 const TEXT_CELL = { 'white-space': 'normal', 'overflow-wrap': 'anywhere', 'max-width': '42em' };
 
 /**
  * A styled HTML table (inline styles, so it looks the same in Jupyter Lab, classic Notebook and
- * the HTML export). Numbers are right-aligned with tabular figures.
+ * the HTML export; colours from the host's theme, see VIZ_CSS). Numbers are right-aligned with
+ * tabular figures. Every cell sets its text colour: hosts style table rows of their own (JupyterLab
+ * stripes them), and a cell's colour must belong to the same theme as its background.
  */
 export function dataFrameHtml(input: TableInput, options: TableOptions = {}): string {
   const table = normalizeTable(input, options);
   const numeric = table.columns.map((_, k) => table.rows.length > 0 && table.rows.every((r) => r[k] === null || r[k] === undefined || typeof r[k] === 'number'));
   const th = (content: string, align: string) =>
-    `<th style="${styleAttr({ ...CELL, 'text-align': align, 'font-weight': 600, background: VIZ_COLORS.headerBackground, 'border-bottom': `2px solid ${VIZ_COLORS.axis}` })}">${escapeHtml(content)}</th>`;
+    `<th style="${styleAttr({ ...CELL, 'text-align': align, 'font-weight': 600, color: VIZ_CSS.text, background: VIZ_CSS.headerBackground, 'border-bottom': `2px solid ${VIZ_CSS.strongBorder}` })}">${escapeHtml(content)}</th>`;
   const header = [
     table.index ? th(options.indexName ?? '', 'left') : '',
     ...table.columns.map((c, k) => th(c, numeric[k] ? 'right' : 'left')),
@@ -124,26 +126,28 @@ export function dataFrameHtml(input: TableInput, options: TableOptions = {}): st
   const body = visibleRows(table.rows.length, options.maxRows ?? 60).map((i, n) => {
     if (i === null) {
       const hidden = table.rows.length - (options.maxRows ?? 60);
-      return `<tr><td colspan="${width}" style="${styleAttr({ ...CELL, 'text-align': 'center', color: VIZ_COLORS.subtle })}">… ${hidden} more rows …</td></tr>`;
+      // Main text colour, in italics: JupyterLab's grey text measures 4.2:1 on its light stripe.
+      return `<tr><td colspan="${width}" style="${styleAttr({ ...CELL, 'text-align': 'center', 'font-style': 'italic', color: VIZ_CSS.text, background: VIZ_CSS.background })}">… ${hidden} more rows …</td></tr>`;
     }
-    const bg = n % 2 === 1 ? VIZ_COLORS.stripe : undefined;
+    // Both row colours set: a host's own odd/even stripes must not pair with ours (dark on light).
+    const bg = n % 2 === 1 ? VIZ_CSS.stripe : VIZ_CSS.background;
     // Long text (reasons, paths, notes) wraps instead of pushing the table off the page.
     const cells = table.rows[i].map((v, k) =>
-      `<td style="${styleAttr({ ...CELL, ...(numeric[k] ? {} : TEXT_CELL), 'text-align': numeric[k] ? 'right' : 'left', background: bg })}">${escapeHtml(formatCell(v, table.columns[k], options))}</td>`);
+      `<td style="${styleAttr({ ...CELL, ...(numeric[k] ? {} : TEXT_CELL), 'text-align': numeric[k] ? 'right' : 'left', color: VIZ_CSS.text, background: bg })}">${escapeHtml(formatCell(v, table.columns[k], options))}</td>`);
     const indexCell = table.index
-      ? `<th style="${styleAttr({ ...CELL, 'text-align': 'left', 'font-weight': 600, background: bg })}">${escapeHtml(table.index[i])}</th>`
+      ? `<th style="${styleAttr({ ...CELL, 'text-align': 'left', 'font-weight': 600, color: VIZ_CSS.text, background: bg })}">${escapeHtml(table.index[i])}</th>`
       : '';
     return `<tr>${indexCell}${cells.join('')}</tr>`;
   });
   const caption = options.caption
-    ? `<caption style="${styleAttr({ 'caption-side': 'top', 'text-align': 'left', 'font-weight': 600, padding: '4px 0 6px', color: VIZ_COLORS.text })}">${escapeHtml(options.caption)}</caption>`
+    ? `<caption style="${styleAttr({ 'caption-side': 'top', 'text-align': 'left', 'font-weight': 600, padding: '4px 0 6px', color: VIZ_CSS.text })}">${escapeHtml(options.caption)}</caption>`
     : '';
   const tableStyle = styleAttr({
     'border-collapse': 'collapse',
     'font-family': VIZ_FONT,
     'font-size': '13px',
     'font-variant-numeric': 'tabular-nums',
-    color: VIZ_COLORS.text,
+    color: VIZ_CSS.text,
     margin: '4px 0',
   });
   return `<div class="digit-lab-table" style="overflow-x:auto"><table style="${tableStyle}">${caption}<thead><tr>${header}</tr></thead><tbody>${body.join('')}</tbody></table></div>`;

@@ -8,7 +8,7 @@ import type { EpochRecord } from '../model/train-progress';
 import { type DisplayEnvironment, displayEnvironment, newDisplayId, sendBundle } from './display';
 import { escapeHtml, formatPercent, styleAttr } from './html';
 import { dataFrameHtml, tableText } from './tables';
-import { VIZ_COLORS, VIZ_FONT } from './theme';
+import { VIZ_COLORS, VIZ_CSS, VIZ_FONT, withThemeStyle } from './theme';
 
 /**
  * The training events we draw; trainModel's `onProgress` events fit this shape (kinds 'start',
@@ -61,7 +61,7 @@ interface ProgressState {
 
 function bar(fraction: number, color: string): string {
   const pct = Math.round(Math.min(1, Math.max(0, fraction)) * 1000) / 10;
-  return `<div style="${styleAttr({ background: VIZ_COLORS.grid, 'border-radius': '3px', height: '8px', width: '360px', 'max-width': '100%', margin: '3px 0' })}">` +
+  return `<div style="${styleAttr({ background: VIZ_CSS.border, 'border-radius': '3px', height: '8px', width: '360px', 'max-width': '100%', margin: '3px 0' })}">` +
     `<div style="${styleAttr({ background: color, 'border-radius': '3px', height: '8px', width: `${pct}%` })}"></div></div>`;
 }
 
@@ -78,8 +78,8 @@ function historyRows(records: EpochRecord[]): Record<string, unknown>[] {
 
 /** The progress output as HTML. */
 export function renderProgressHtml(state: ProgressState): string {
-  const parts = [`<div style="${styleAttr({ 'font-weight': 600, 'margin-bottom': '2px' })}">${escapeHtml(state.title)}</div>`];
-  parts.push(`<div>${escapeHtml(state.status)}</div>`);
+  const parts = [`<div style="${styleAttr({ 'font-weight': 600, 'margin-bottom': '2px', color: VIZ_CSS.text })}">${escapeHtml(state.title)}</div>`];
+  parts.push(`<div style="${styleAttr({ color: VIZ_CSS.text })}">${escapeHtml(state.status)}</div>`);
   if (state.epochFraction !== undefined && !state.done) parts.push(bar(state.epochFraction, VIZ_COLORS.train));
   if (state.overallFraction !== undefined) parts.push(bar(state.overallFraction, VIZ_COLORS.test));
   const r = state.running;
@@ -90,14 +90,14 @@ export function renderProgressHtml(state: ProgressState): string {
       r.examplesPerSec !== undefined ? `${Math.round(r.examplesPerSec)} examples/s` : '',
       r.elapsed !== undefined ? `elapsed ${r.elapsed}` : '',
     ].filter(Boolean);
-    if (bits.length) parts.push(`<div style="color:${VIZ_COLORS.subtle}">${escapeHtml(bits.join(' · '))}</div>`);
+    if (bits.length) parts.push(`<div style="${styleAttr({ color: VIZ_CSS.subtleText })}">${escapeHtml(bits.join(' · '))}</div>`);
   }
   if (state.records.length > 0) {
     const present = HISTORY_COLUMNS.filter((c) => state.records.some((rec) => (rec as unknown as Record<string, unknown>)[c] !== undefined));
     parts.push(dataFrameHtml(historyRows(state.records), { columns: present, percentColumns: ['acc', 'valAcc'], decimals: 4 }));
   }
-  if (state.footer) parts.push(`<div style="color:${VIZ_COLORS.subtle}">${escapeHtml(state.footer)}</div>`);
-  return `<div class="digit-lab-progress" style="${styleAttr({ 'font-family': VIZ_FONT, 'font-size': '13px', color: VIZ_COLORS.text })}">${parts.join('')}</div>`;
+  if (state.footer) parts.push(`<div style="${styleAttr({ color: VIZ_CSS.subtleText })}">${escapeHtml(state.footer)}</div>`);
+  return `<div class="digit-lab-progress" style="${styleAttr({ 'font-family': VIZ_FONT, 'font-size': '13px', color: VIZ_CSS.text })}">${parts.join('')}</div>`;
 }
 
 /** The progress output as plain text (also the text/plain part of the bundle). */
@@ -145,7 +145,7 @@ export function trainingProgressDisplay(options: TrainingProgressOptions = {}): 
   const elapsed = () => formatElapsed(now() - (startedAt ?? now()));
 
   const draw = (env: DisplayEnvironment) => {
-    sendBundle({ 'text/html': renderProgressHtml(state), 'text/plain': renderProgressText(state) }, { displayId, update: shown }, env);
+    sendBundle({ 'text/html': withThemeStyle(renderProgressHtml(state)), 'text/plain': renderProgressText(state) }, { displayId, update: shown }, env);
     shown = true;
     lastDraw = now();
   };

@@ -58,7 +58,8 @@ function processesMentioning(marker: string): number[] {
 
 /**
  * Starts JupyterLab serving `root`, with all its state under `stateDir`, the project's kernel
- * registered as `tslab` (as `digit-lab lab` does) and the news and update checks off (no network).
+ * registered as `tslab` (as `digit-lab lab` does), the news and update checks off (no network), and
+ * every cell rendered (no windowing).
  */
 export async function startJupyterLab(options: { python: string; root: string; stateDir: string; token: string; startTimeoutMs?: number }): Promise<JupyterLab> {
   const { python, root, stateDir, token } = options;
@@ -74,9 +75,14 @@ export async function startJupyterLab(options: { python: string; root: string; s
   const kernelDir = path.join(dirs.JUPYTER_DATA_DIR, 'kernels', 'tslab');
   fs.mkdirSync(kernelDir, { recursive: true });
   fs.writeFileSync(path.join(kernelDir, 'kernel.json'), JSON.stringify(labKernelSpec()));
-  const notification = path.join(dirs.JUPYTERLAB_SETTINGS_DIR, '@jupyterlab', 'apputils-extension', 'notification.jupyterlab-settings');
-  fs.mkdirSync(path.dirname(notification), { recursive: true });
-  fs.writeFileSync(notification, JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
+  const settings = (plugin: string, values: Record<string, unknown>) => {
+    const file = path.join(dirs.JUPYTERLAB_SETTINGS_DIR, '@jupyterlab', `${plugin}.jupyterlab-settings`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(values));
+  };
+  settings('apputils-extension/notification', { fetchNews: 'false', checkForUpdates: false });
+  // Every cell in the page, not only those scrolled into view, so checks see every output.
+  settings('notebook-extension/tracker', { windowingMode: 'none' });
 
   const port = await freePort();
   const proc = spawn(python, [

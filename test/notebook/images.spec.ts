@@ -1,8 +1,9 @@
 import { strict as assert } from 'assert';
 import { PNG } from 'pngjs';
 import { drawBitmapText } from '../../lib/notebook/bitmap-font';
-import { VIZ_COLORS } from '../../lib/notebook/theme';
-import { contrastRatio } from '../helpers/contrast';
+import { VIZ_CSS } from '../../lib/notebook/theme';
+import { cssContrast } from '../helpers/contrast';
+import { JUPYTERLAB_THEMES } from '../helpers/jupyterlab-theme';
 import { augmentationComparisonHtml, digitPng, imageGridHtml, imageGridPng, mistakesGalleryHtml } from '../../lib/notebook/images';
 
 /** n 28x28 images; image k has one bright pixel at (row k, col k) on black, value 200 + k. */
@@ -103,7 +104,7 @@ describe('notebook: images', () => {
     const originals = dots(3);
     const augmented = new Float32Array(3 * 784).fill(1);
     const html = augmentationComparisonHtml(originals, augmented, { indices: [1, 2], scale: 1 });
-    const rows = html.split('<tr>').slice(1);
+    const rows = html.split(/<tr[\s>]/).slice(1);
     assert.equal(rows.length, 2);
     assert.match(rows[0], /original/);
     const top = dataUrls(rows[0]).map(decode);
@@ -129,13 +130,14 @@ describe('notebook: images', () => {
     assert.throws(() => mistakesGalleryHtml(dots(1), [{ index: 0, predicted: 1, confidence: 1 }]), /no true label/);
   });
 
-  it('colours mistake captions legibly: at least 4.5:1 against the page (WCAG AA)', () => {
+  it('colours mistake captions legibly: at least 4.5:1 against the page (WCAG AA), light and dark', () => {
     const html = mistakesGalleryHtml(dots(2), [{ index: 0, true: 4, predicted: 9, confidence: 0.6 }]);
-    const colours = [...html.matchAll(/<figcaption[^>]*style="[^"]*color:\s*(#[0-9a-fA-F]{6})/g)].map((m) => m[1]);
-    assert.equal(colours.length, 1, 'the caption has its own colour');
-    for (const colour of colours) {
-      const ratio = contrastRatio(colour, VIZ_COLORS.background);
-      assert.ok(ratio >= 4.5, `${colour} on ${VIZ_COLORS.background} is ${ratio.toFixed(2)}:1`);
+    const colours = [...html.matchAll(/<figcaption[^>]*style="[^"]*color:\s*(var\([^)]*\))/g)].map((m) => m[1]);
+    assert.deepEqual(colours, [VIZ_CSS.highlightText], 'the caption has the highlight text colour');
+    const hosts = { fallback: {}, 'Lab light': JUPYTERLAB_THEMES.light, 'Lab dark': JUPYTERLAB_THEMES.dark };
+    for (const [host, vars] of Object.entries(hosts)) {
+      const ratio = cssContrast(colours[0], VIZ_CSS.background, vars);
+      assert.ok(ratio >= 4.5, `${host}: ${colours[0]} on the page is ${ratio.toFixed(2)}:1`);
     }
   });
 });
