@@ -3,7 +3,7 @@
  * kernel `digit-lab lab` registers, left untouched (it must not turn dirty), then Run All with
  * small parameters; every kind of output the notebook makes is checked, the text read for
  * contrast in the light theme and in JupyterLab Dark, a console attached to the notebook's kernel,
- * and the notebook saved and reloaded.
+ * the notebook saved and reloaded, and an untrusted copy trusted.
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
@@ -199,5 +199,26 @@ describe('the walkthrough in JupyterLab 4 (Chromium) @slow', function () {
     assert.ok(drawn.updates > 0 && drawn.digit !== null, `the reloaded pad reads: ${JSON.stringify(drawn)}`);
     assert.equal(await page.evaluate(() => document.body.dataset.jpThemeLight), 'false', 'the dark theme was kept');
     await assertReadableOutputs();
+  });
+
+  it('untrusted (changed outside Lab): the pad shows only its notice; trusting the notebook mounts it, no kernel run', async function () {
+    this.timeout(180_000);
+    // Any change outside Lab voids the signature Lab stored on save: the copy opens untrusted.
+    const copy = JSON.parse(fs.readFileSync(notebookFile, 'utf8'));
+    copy.metadata.digit_lab_copy = true;
+    fs.writeFileSync(path.join(sandbox!.notebooksDir, 'Untrusted.ipynb'), JSON.stringify(copy, null, 1));
+    await page.goto(`${lab!.base}/lab/tree/notebooks/Untrusted.ipynb?token=${token}&reset`, { timeout: 90_000 });
+    await waitForIdleKernel();
+    const notice = page.locator('.jp-OutputArea-output .dlp-notice').first();
+    await notice.waitFor({ timeout: 60_000 });
+    assert.match((await notice.textContent()) ?? '', /trust/i, 'the notice says trusting is what shows the pad');
+    assert.equal(await page.locator('.jp-OutputArea-output [data-dlp="canvas"]').count(), 0, 'no pad while untrusted');
+    void page.evaluate(() => (window as unknown as LabWindow).jupyterapp.commands.execute('notebook:trust').then(() => undefined));
+    await page.locator('.jp-Dialog .jp-mod-accept').click({ timeout: 30_000 });
+    await page.waitForSelector('.jp-OutputArea-output .dlp-card [data-dlp="canvas"]', { timeout: 60_000 });
+    const card = page.locator('.jp-OutputArea-output .dlp-card').first();
+    await waitForSteadyBox(page, card);
+    const drawn = await drawWithMouse(page, card, DIGIT_STROKES[1].strokes);
+    assert.ok(drawn.updates > 0 && drawn.digit !== null, `the trusted pad reads: ${JSON.stringify(drawn)}`);
   });
 });

@@ -37,7 +37,9 @@ describe('the walkthrough offline: the download failure is told once @slow', fun
     process.env.DIGIT_LAB_MNIST_MIRROR = 'http://127.0.0.1:9/mnist/';
     const result = await executeNotebook(file, { parameters: { dataSource: 'auto' } });
     assert.equal(result.ok, true, result.error?.message);
-    const outputs = result.notebook.cells[result.notebook.cells.length - 1].outputs as { output_type: string; name?: string; data?: Record<string, unknown> }[];
+    const last = result.notebook.cells[result.notebook.cells.length - 1];
+    assert.equal(last.cell_type, 'code');
+    const outputs = (last as { outputs: unknown[] }).outputs as { output_type: string; name?: string; data?: Record<string, unknown> }[];
     assert.deepEqual(outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => o), [], 'nothing on stderr');
     const html = outputs.map((o) => joinText(o.data?.['text/html'])).join('');
     assert.equal(html.split('download failed').length - 1, 1, 'the reason appears once');
