@@ -13,6 +13,7 @@ import { register as registerRun } from './run';
 import { register as registerReport } from './report';
 import { register as registerLab } from './lab';
 import { register as registerNative } from './native';
+import { register as registerHandout } from './handout';
 
 /** Builds the program; exported so tests can inspect the declared commands and options. */
 export function buildProgram(name = 'digit-lab'): Command {
@@ -20,7 +21,7 @@ export function buildProgram(name = 'digit-lab'): Command {
     .description('Handwritten digit recognition in TypeScript: data, training, notebooks and reports')
     .version(JSON.parse(fs.readFileSync(path.join(digitLabRoot(), 'package.json'), 'utf8')).version)
     .showHelpAfterError();
-  for (const register of [registerData, registerTrain, registerPredict, registerRead, registerBench, registerRun, registerReport, registerLab, registerNative]) {
+  for (const register of [registerData, registerTrain, registerPredict, registerRead, registerBench, registerRun, registerReport, registerLab, registerNative, registerHandout]) {
     register(program);
   }
   return program;

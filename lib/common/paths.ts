@@ -30,3 +30,21 @@ function isDigitLabPackage(file: string): boolean {
     return false;
   }
 }
+
+/**
+ * Where `file` is or would be once written, with every symlink on the way resolved: the real path
+ * of its nearest existing ancestor plus the rest. Two paths naming one file compare equal.
+ */
+export function resolvedPath(file: string): string {
+  const missing: string[] = [];
+  let existing = path.resolve(file);
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(existing), ...missing);
+    } catch {
+      if (path.dirname(existing) === existing) return path.join(existing, ...missing);
+      missing.unshift(path.basename(existing));
+      existing = path.dirname(existing);
+    }
+  }
+}
