@@ -19,10 +19,11 @@ function hasJupyterLab(python: string): boolean {
   return spawnSync(python, ['-c', 'import jupyterlab, plotly'], { stdio: 'ignore' }).status === 0;
 }
 
-/** A Python with JupyterLab and plotly, or null. */
+/** A Python with JupyterLab and plotly, or null; a path is made absolute (Lab runs elsewhere). */
 export function findLabPython(): string | null {
   const candidates = [process.env.DIGIT_LAB_LAB_PYTHON, CI_LAB_PYTHON, 'python3', '/usr/bin/python3'];
-  return candidates.find((p): p is string => Boolean(p) && hasJupyterLab(p!)) ?? null;
+  const found = candidates.find((p): p is string => Boolean(p) && hasJupyterLab(p!));
+  return found === undefined ? null : found.includes('/') ? path.resolve(found) : found;
 }
 
 /** Why JupyterLab cannot be used here (with what to install), or null. */
@@ -91,6 +92,9 @@ export async function startJupyterLab(options: { python: string; root: string; s
     ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
   ], { cwd: root, env: { ...process.env, ...dirs, JUPYTER_PATH: dirs.JUPYTER_DATA_DIR }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let spawnError: Error | undefined;
+  // Without a listener, a failed spawn would take the whole test run down.
+  proc.on('error', (err) => (spawnError = err));
   const keep = (d: Buffer) => (output = (output + d.toString('utf8')).slice(-20_000));
   proc.stdout!.on('data', keep);
   proc.stderr!.on('data', keep);
@@ -116,6 +120,7 @@ export async function startJupyterLab(options: { python: string; root: string; s
   const until = Date.now() + (options.startTimeoutMs ?? 60_000);
   try {
     for (;;) {
+      if (spawnError) throw new Error(`cannot start jupyter lab with ${python}: ${spawnError.message}`);
       if (proc.exitCode !== null) throw new Error(`jupyter lab exited (${proc.exitCode}):\n${lab.log()}`);
       try {
         if ((await fetch(`${lab.base}/api/status?token=${token}`)).ok) return lab;

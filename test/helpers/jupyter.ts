@@ -128,6 +128,8 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // Without a listener, a failed spawn would take the whole test run down; the wait reports it.
+  proc.on('error', (err) => (output += `cannot start ${command[0]}: ${err.message}\n`));
   proc.stdout!.on('data', (d) => (output += d));
   proc.stderr!.on('data', (d) => (output += d));
   const server: NotebookServer = {
@@ -156,7 +158,9 @@ async function waitForServer(server: NotebookServer, timeoutMs: number): Promise
   const url = `${server.base}/api/status?token=${server.token}`;
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (server.process.exitCode !== null) throw new Error(`jupyter notebook exited (${server.process.exitCode}):\n${server.log()}`);
+    if (server.process.exitCode !== null || server.log().startsWith('cannot start ')) {
+      throw new Error(`jupyter notebook exited (${server.process.exitCode}):\n${server.log()}`);
+    }
     try {
       if ((await fetch(url)).ok) return;
     } catch {
