@@ -7,3 +7,6 @@ export * from './persist';
 export { digitsToTensor } from './batches';
 export { trainTestSets, runTrainRecipe, HELD_OUT_TEST_EXAMPLES } from './recipe';
 export type { TrainRecipeOptions, TrainRecipeSummary } from './recipe';
+export { holdOutLast, augmentedTrainingSet, shuffledBatches } from './fit-data';
+export type { ImageBatch, AugmentedSetOptions, ShuffledBatchesOptions } from './fit-data';
+export { learningRateCallback, seededDropoutCallback } from './fit-callbacks';

@@ -7,13 +7,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { shuffledIndices } from '../common/random';
 import type { ImageSet } from '../data/types';
-import { AugmentOptions, augmentImages, validateAugmentOptions } from './augment';
-import { checkImageSet, concatImages, gatherBatch, imageBatchTensor, indexRange, selectImages } from './batches';
+import { type AugmentOptions, validateAugmentOptions } from './augment';
+import { withAugmentedCopies } from './augmented-copies';
+import { checkImageSet, gatherBatch } from './batches';
 import { BestEpoch, EarlyStopping, MonitoredMetric } from './best-epoch';
 import { evaluateModel } from './evaluate';
 import { checkModelOutputDir, saveModel, SavedModelMetadata } from './persist';
 import { EpochRecord, ProgressMode, ProgressStream, TrainingEvent, consoleProgress } from './train-progress';
-import { augmentChunkSeed, augmentSeed, DropoutSeeds, shuffleSeed } from './train-seeds';
+import { augmentSeed, DropoutSeeds, shuffleSeed } from './train-seeds';
+import { holdOutLast } from './fit-data';
 
 export type { EarlyStopping, MonitoredMetric } from './best-epoch';
 export type { EpochRecord, TrainingEvent, ProgressMode, ProgressStream } from './train-progress';
@@ -86,8 +88,6 @@ const DEFAULT_BATCH_SIZE = 128;
 const BATCH_EVENTS_PER_EPOCH = 50;
 /** Validation needs no gradients, so it runs in batches at least this big. */
 const MIN_VALIDATION_BATCH = 256;
-/** Images augmented per tensor operation, which bounds the float tensors' memory. */
-const AUGMENT_CHUNK = 1000;
 
 type Emit = (event: TrainingEvent) => Promise<void>;
 
@@ -193,7 +193,8 @@ async function trainEpochs(
 async function epochExamples(run: TrainingRun, epoch: number, previous: ImageSet): Promise<ImageSet> {
   const augment = run.options.augment;
   if (!augment || run.copies === 0 || (epoch > 0 && !augment.fresh)) return previous;
-  return withAugmentedCopies(run.train, augment.options, run.copies, augmentSeed(run.seed, epoch), run.emit);
+  return withAugmentedCopies(run.train, augment.options, run.copies, augmentSeed(run.seed, epoch), (copy, done, total) =>
+    run.emit({ kind: 'augment', copy, copies: run.copies, done, total }));
 }
 
 /** One pass over `examples` in this epoch's shuffled order; returns the epoch's record (without validation). */
@@ -324,37 +325,5 @@ function splitValidation(data: ImageSet, options: TrainOptions): { train: ImageS
   }
   const split = options.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`trainModel: validationSplit must be in [0, 1), got ${split}`);
-  const held = Math.floor(data.count * split);
-  if (held === 0) return { train: data };
-  const keep = data.count - held;
-  return { train: selectImages(data, indexRange(0, keep)), validation: selectImages(data, indexRange(keep, held)) };
-}
-
-/**
- * The originals followed by `copies` augmented copies, stored as uint8 (rounded) so 120k images
- * take 94 MB instead of 376 MB as float32. Augmentation runs in chunks to bound tensor memory.
- */
-async function withAugmentedCopies(set: ImageSet, options: AugmentOptions, copies: number, seed: number, emit: Emit): Promise<ImageSet> {
-  const parts: ImageSet[] = [set];
-  for (let copy = 1; copy <= copies; copy++) {
-    parts.push(await augmentedCopy(set, options, copy, copies, seed, emit));
-  }
-  return concatImages(parts);
-}
-
-/** The `copy`-th augmented copy of `set`, made chunk by chunk. */
-async function augmentedCopy(set: ImageSet, options: AugmentOptions, copy: number, copies: number, seed: number, emit: Emit): Promise<ImageSet> {
-  const size = set.rows * set.cols;
-  const images = new Uint8Array(set.count * size);
-  for (let start = 0; start < set.count; start += AUGMENT_CHUNK) {
-    const count = Math.min(AUGMENT_CHUNK, set.count - start);
-    const scaled = tf.tidy(() => {
-      const augmented = augmentImages(imageBatchTensor(set, start, count), options, augmentChunkSeed(seed, copy, start));
-      return augmented.mul(255).round().clipByValue(0, 255).toInt();
-    });
-    images.set(await scaled.data(), start * size);
-    scaled.dispose();
-    await emit({ kind: 'augment', copy, copies, done: start + count, total: set.count });
-  }
-  return { images, labels: set.labels, count: set.count, rows: set.rows, cols: set.cols };
+  return holdOutLast(data, split);
 }

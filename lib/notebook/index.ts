@@ -80,3 +80,5 @@ export {
 } from './training-display';
 export { type GreyImageLike, type PredictionCardInput, predictionCardHtml, showPrediction } from './prediction';
 export { VIZ_COLORS, VIZ_CSS } from './theme';
+export { type FitProgressOptions, FitProgressCallback, fitProgressCallback } from './fit-progress';
+export { type PhotoStep, photoPipelineSteps, photoStepsHtml, showPhotoSteps } from './photo-steps';
