@@ -79,7 +79,7 @@ export async function benchRecipe(backend: string, options: RecipeBenchOptions):
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'digit-lab-bench-recipe-'));
   try {
     const summary = await runTrainRecipe({
-      model: 'seed',
+      model: 'reference',
       epochs,
       batchSize: 128,
       augment: { ...REFERENCE_AUGMENTATION },

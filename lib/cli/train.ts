@@ -7,7 +7,7 @@
  */
 import { Command, Option } from 'commander';
 import * as path from 'path';
-import { MODEL_NAMES, type ModelName } from '../model/model-names';
+import { MODEL_NAME_ALIASES, MODEL_NAMES, resolveModelName } from '../model/model-names';
 import { modelOutputDirProblem } from '../model/output-dir';
 import type { TrainRecipeOptions, TrainRecipeSummary } from '../model/recipe';
 import { action, CliError, printJson } from './common';
@@ -66,7 +66,7 @@ export function register(program: Command): void {
   const command = program
     .command('train')
     .description('train a model, evaluate it on the official test set and save it')
-    .addOption(new Option('--model <name>', 'which model').choices([...MODEL_NAMES]).default('seed'));
+    .addOption(new Option('--model <name>', 'which model (seed: the older name of reference)').choices([...MODEL_NAMES, ...Object.keys(MODEL_NAME_ALIASES)]).default('reference'));
   addOptions(command, TRAIN_OPTIONS).action(action(trainCommand));
 }
 
@@ -86,7 +86,7 @@ async function trainCommand(flags: TrainFlags): Promise<void> {
 
 /** The recipe's options from the flags, each checked (and a bad one reported) before anything loads. */
 function recipeOptions(flags: TrainFlags): TrainRecipeOptions {
-  const model = flags.model as ModelName;
+  const model = resolveModelName(flags.model);
   return {
     model,
     augment: augmentFlag(flags.augment),

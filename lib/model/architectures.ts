@@ -1,8 +1,8 @@
 /** CNN models for 28x28x1 digits. */
 import * as tf from '@tensorflow/tfjs';
-import { MODEL_NAMES, type ModelName } from './model-names';
+import { MODEL_NAME_ALIASES, MODEL_NAMES, resolveModelName, type ModelName } from './model-names';
 
-export { MODEL_NAMES, type ModelName } from './model-names';
+export { MODEL_NAME_ALIASES, MODEL_NAMES, resolveModelName, type ModelName } from './model-names';
 
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
@@ -19,9 +19,9 @@ function seededGlorot(seed: number | undefined): (offset: number) => Initializer
  * MaxPool 2, Flatten, Dense 128/64/32 relu, Dense 10 softmax; Adam (lr 1e-3), categorical
  * cross-entropy. 634,154 parameters.
  */
-export function seedCnn(options: { learningRate?: number; seed?: number } = {}): tf.LayersModel {
+export function referenceCnn(options: { learningRate?: number; seed?: number } = {}): tf.LayersModel {
   const init = seededGlorot(options.seed);
-  const model = tf.sequential({ name: 'seed_cnn' });
+  const model = tf.sequential({ name: 'reference_cnn' });
   model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.conv2d({ filters: 128, kernelSize: 2, activation: 'relu', kernelInitializer: init(2) }));
@@ -117,11 +117,17 @@ export interface CreateModelOptions {
   seed?: number;
 }
 
-/** Builds a compiled model by name: 'seed' is the reference CNN, 'best' the stronger one, 'tiny' a toy. */
-export function createModel(name: ModelName, options: CreateModelOptions = {}): tf.LayersModel {
-  switch (name) {
-    case 'seed':
-      return seedCnn(options);
+/** The reference CNN under its older name. */
+export const seedCnn = referenceCnn;
+
+/**
+ * Builds a compiled model by name: 'reference' is the reference CNN ('seed' too, its older
+ * name), 'best' the stronger one, 'tiny' a toy.
+ */
+export function createModel(name: ModelName | keyof typeof MODEL_NAME_ALIASES, options: CreateModelOptions = {}): tf.LayersModel {
+  switch (resolveModelName(name)) {
+    case 'reference':
+      return referenceCnn(options);
     case 'best':
       return strongCnn(options);
     case 'tiny':
@@ -133,12 +139,12 @@ export function createModel(name: ModelName, options: CreateModelOptions = {}): 
 
 /**
  * The learning-rate schedule that goes with a model name (epoch is 0-based, of `epochs`):
- * constant for the seed recipe, as in the reference notebook; for the stronger model an
+ * constant for the reference recipe, as in the reference notebook; for the stronger model an
  * exponential decay from the initial rate to 5% of it at the last epoch, so short and long runs
  * both end with small steps (batch norm tolerates the larger early ones).
  */
-export function defaultLearningRateSchedule(name: ModelName): ((epoch: number, initial: number, epochs: number) => number) | undefined {
-  if (name !== 'best') return undefined;
+export function defaultLearningRateSchedule(name: ModelName | keyof typeof MODEL_NAME_ALIASES): ((epoch: number, initial: number, epochs: number) => number) | undefined {
+  if (resolveModelName(name) !== 'best') return undefined;
   return (epoch, initial, epochs) => (epochs <= 1 ? initial : initial * Math.pow(0.05, epoch / (epochs - 1)));
 }
 

@@ -7,7 +7,7 @@ import * as path from 'path';
 import type { AugmentOptions } from './augment';
 import { loadMnist, type ImageSet, type MnistData } from '../data';
 import { evaluateModel, EvaluationReport } from './evaluate';
-import { createModel, defaultLearningRateSchedule, ModelName, MODEL_NAMES } from './architectures';
+import { createModel, defaultLearningRateSchedule, ModelName, resolveModelName } from './architectures';
 import { checkModelOutputDir, saveModel } from './persist';
 import { trainModel } from './train';
 import { chooseTrainingBackend } from '../engine/choose';
@@ -19,7 +19,8 @@ export const HELD_OUT_TEST_EXAMPLES = 2000;
 
 /** Options of the recipe (the CLI flags, parsed). */
 export interface TrainRecipeOptions {
-  model: ModelName;
+  /** The model ('seed' is accepted as the older name of 'reference'). */
+  model: ModelName | 'seed';
   epochs: number;
   batchSize: number;
   /** Augmentation options, or null for none. */
@@ -107,7 +108,7 @@ export function trainTestSets(data: MnistData, limit?: number, testLimit?: numbe
 export async function runTrainRecipe(options: TrainRecipeOptions): Promise<TrainRecipeSummary> {
   const started = performance.now();
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  if (!MODEL_NAMES.includes(options.model)) throw new Error(`unknown model "${options.model}": expected one of ${MODEL_NAMES.join(', ')}`);
+  const modelName = resolveModelName(options.model);
   const overwrite = { overwriteForeignModel: options.overwriteForeignModel };
   checkModelOutputDir(options.out, overwrite);
   if (options.checkpointDir) checkModelOutputDir(options.checkpointDir, overwrite);
@@ -119,7 +120,7 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
     (data.source.note ? `; ${data.source.note}` : ''));
   if (testSplit === 'held-out') log(`the source has no test split: the last ${HELD_OUT_TEST_EXAMPLES} training examples are held out as the test set`);
 
-  const model = createModel(options.model, { seed: options.seed, learningRate: options.learningRate });
+  const model = createModel(modelName, { seed: options.seed, learningRate: options.learningRate });
   try {
     const result = await trainModel(model, train, {
       epochs: options.epochs,
@@ -127,10 +128,10 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       validationSplit: options.validationSplit,
       augment: options.augment ? { options: options.augment, copies: options.copies, fresh: options.freshAugmentation } : undefined,
       seed: options.seed,
-      learningRateSchedule: defaultLearningRateSchedule(options.model),
+      learningRateSchedule: defaultLearningRateSchedule(modelName),
       earlyStopping: options.patience === undefined ? undefined : { patience: options.patience },
       checkpointDir: options.checkpointDir,
-      checkpointMetadata: { modelName: options.model },
+      checkpointMetadata: { modelName: modelName },
       overwriteForeignCheckpoint: options.overwriteForeignModel,
       progress: options.progress,
       onProgress: options.onProgress,
@@ -139,7 +140,7 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
     const dataSource = { ...data.source };
     const out = path.resolve(options.out);
     await saveModel(model, out, {
-      modelName: options.model,
+      modelName: modelName,
       testAccuracy: evaluation.accuracy,
       testExamples: evaluation.examples,
       testSplit,
@@ -152,7 +153,7 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
     }, overwrite);
     log(`saved the model to ${out}`);
     return {
-      model: options.model,
+      model: modelName,
       parameters: model.countParams(),
       epochs: result.history.length,
       batchSize: options.batchSize,

@@ -87,6 +87,17 @@ describe('digit-lab train @slow', function () {
     assert.equal(again.code, 0, `our own model is replaced without --force: ${again.stderr}`);
   });
 
+  it("takes --model seed as the reference model's older name, and saves it as reference", async function () {
+    this.timeout(120_000);
+    const out = path.join(dir, 'old-name');
+    const quickReference = QUICK.map((a) => (a === 'tiny' ? 'seed' : a));
+    const r = await runCli(['train', ...quickReference, '--json', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).model, 'reference');
+    const saved = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
+    assert.equal(saved.userDefinedMetadata.digitLab.modelName, 'reference');
+  });
+
   it('rejects bad flags with one clear line', async () => {
     const bad = async (args: string[], message: RegExp) => {
       const r = await runCli(['train', '--out', path.join(dir, 'never'), ...args]);

@@ -1,19 +1,20 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
-import { createModel, defaultLearningRateSchedule, modelSummaryRows, MODEL_NAMES, seedCnn } from '../../lib/model/architectures';
+import { createModel, defaultLearningRateSchedule, modelSummaryRows, MODEL_NAMES, referenceCnn, resolveModelName, seedCnn } from '../../lib/model/architectures';
 import { describeEachBackend } from '../helpers/backends';
 
 describeEachBackend('models', (backend) => {
   it('keeps the weights it builds on this backend', () => {
-    const model = seedCnn({ seed: 1 });
+    const model = referenceCnn({ seed: 1 });
     assert.equal(tf.getBackend(), backend);
     const tensorInfo = (tf.engine() as unknown as { state: { tensorInfo: WeakMap<object, { backend: tf.KernelBackend }> } }).state.tensorInfo;
     for (const w of model.weights) assert.equal(tensorInfo.get(w.read().dataId)?.backend, tf.backend(), `${w.name} is held by ${backend}`);
     model.dispose();
   });
 
-  it('the seed CNN has the reference architecture and 634,154 parameters', () => {
-    const model = seedCnn();
+  it('the reference CNN has the reference architecture and 634,154 parameters', () => {
+    const model = referenceCnn();
+    assert.equal(model.name, 'reference_cnn');
     assert.equal(model.countParams(), 634154);
     const rows = modelSummaryRows(model);
     assert.deepEqual(rows.map((r) => r.type), ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense', 'Dense', 'Dense']);
@@ -55,6 +56,16 @@ describe('models: learning-rate schedules', () => {
     assert.ok(schedule(3, 1e-3, 10) < schedule(2, 1e-3, 10));
     assert.ok(Math.abs(schedule(9, 1e-3, 10) - 5e-5) < 1e-12, 'ends at 5% of the initial rate');
     assert.equal(schedule(0, 1e-3, 1), 1e-3);
-    assert.equal(defaultLearningRateSchedule('seed'), undefined);
+    assert.equal(defaultLearningRateSchedule('reference'), undefined);
+  });
+
+  it("'seed' is still accepted as the reference model's older name; unknown names list the accepted ones", () => {
+    assert.deepEqual([...MODEL_NAMES], ['reference', 'best', 'tiny']);
+    assert.equal(resolveModelName('seed'), 'reference');
+    assert.equal(seedCnn, referenceCnn);
+    const model = createModel('seed', { seed: 1 });
+    assert.equal(model.name, 'reference_cnn');
+    model.dispose();
+    assert.throws(() => resolveModelName('resnet'), /unknown model "resnet": expected one of reference, best, tiny \(or seed, an older name\)/);
   });
 });

@@ -53,7 +53,7 @@ describe('the walkthrough notebook', () => {
     const params = nb.cells.find((c) => tags(c).includes('parameters'));
     assert.ok(params);
     for (const line of joinSource(params.source).split('\n').filter((l) => l.trim())) assert.match(line, /^let \w+: [^=]+ = .+;$/, `typed: ${line}`);
-    assert.match(joinSource(params.source), /let modelName: "seed" \| "best" = "seed";/);
+    assert.match(joinSource(params.source), /let modelName: "reference" \| "best" \| "seed" = "reference";/);
   });
 
   it('has 4 to 6 "Try it" exercises, each followed by a solution code cell tagged solution', () => {
