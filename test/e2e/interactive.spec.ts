@@ -2,7 +2,8 @@
  * The interactive path: Debian's classic Jupyter Notebook with the tslab kernel registered,
  * driven by headless Chromium the way a person would: open the walkthrough, switch the data
  * source to the embedded digits in the parameters cell, run the first cells with Shift+Enter, and
- * see the engine table, the label-count table and the class-distribution chart appear.
+ * see the engine table, the label-count table and the class-distribution chart appear; then run
+ * every cell with small parameters, the exercises' solutions included.
  * Classic Notebook has no plotly renderer, so the chart shows as the bundle's text/html fallback.
  */
 import { strict as assert } from 'assert';
@@ -31,6 +32,7 @@ type JupyterWindow = {
       get_cells(): { cell_type: string; metadata: { tags?: string[] }; get_text(): string; set_text(t: string): void }[];
       select(index: number): void;
       command_mode(): void;
+      execute_all_cells(): void;
     };
   };
 };
@@ -134,5 +136,33 @@ describe('the walkthrough in classic Jupyter Notebook (Chromium) @slow', functio
     assert.ok(seen.sourceText, 'the data table names the embedded source');
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(blocked, [], 'the page fetched nothing from the network');
+  });
+
+  it('Cell > Run All runs the whole walkthrough, exercises and their solutions included, without an error', async function () {
+    this.timeout(420_000);
+    await page.evaluate(() => {
+      const cells = (window as unknown as JupyterWindow).Jupyter.notebook.get_cells();
+      const params = cells.find((c) => c.metadata.tags?.includes('parameters'))!;
+      params.set_text(params.get_text()
+        .replace(/(let\s+epochs\s*:\s*number\s*=\s*)\d+/, '$11')
+        .replace(/(let\s+trainLimit\s*:\s*number\s*=\s*)\d+/, '$1600'));
+      (window as unknown as JupyterWindow).Jupyter.notebook.execute_all_cells();
+    });
+    // Done when every code cell shows an execution count and none is queued or running.
+    await page.waitForFunction(() => {
+      const code = Array.from(document.querySelectorAll('.cell.code_cell'));
+      return code.length > 0 && code.every((c) => /In\s*\[\d+\]/.test(c.querySelector('.input_prompt')?.textContent ?? ''));
+    }, undefined, { timeout: 400_000, polling: 1000 });
+    const seen = await page.evaluate(() => ({
+      errors: Array.from(document.querySelectorAll('.output_error, .output_stderr')).map((e) => (e.textContent ?? '').slice(0, 300)),
+      codeCells: document.querySelectorAll('.cell.code_cell').length,
+      solutionOutputs: (window as unknown as JupyterWindow).Jupyter.notebook.get_cells()
+        .map((c, i) => ({ c, i }))
+        .filter(({ c }) => c.metadata.tags?.includes('solution'))
+        .map(({ i }) => document.querySelectorAll('.cell')[i]?.querySelectorAll('.output_area').length ?? 0),
+    }));
+    assert.deepEqual(seen.errors, [], 'no cell failed or wrote to stderr');
+    assert.ok(seen.solutionOutputs.length >= 4 && seen.solutionOutputs.every((n) => n > 0), `every solution cell showed output: ${seen.solutionOutputs}`);
+    assert.deepEqual(pageErrors, []);
   });
 });
