@@ -5,7 +5,7 @@ import { loadMnistFromDirectory } from '../data/load';
 import type { ImageSet } from '../data/types';
 import { loadModel } from '../model/persist';
 import { trainTestSets } from '../model/recipe';
-import { modelClassifier } from '../reading/model';
+import { loadJudgeModel, modelClassifier, modelJudge } from '../reading/model';
 import { benchReading, type ReadConditionResult } from './read';
 import { findFullMnist } from './recipe';
 
@@ -46,10 +46,12 @@ export async function runReadBench(options: RunReadBenchOptions): Promise<ReadCo
   const test = await testDigits(options.data, options.log);
   const backend = await chooseTrainingBackend(options.backend, { quiet: true });
   const { model } = await loadModel(options.modelDir);
+  const judge = await loadJudgeModel();
   options.log(`model ${options.modelDir} on ${backend.name}; ${options.count} numbers per condition`);
   try {
-    return await benchReading(test, modelClassifier(model), { count: options.count, seed: options.seed, log: options.log });
+    return await benchReading(test, modelClassifier(model), { count: options.count, seed: options.seed, log: options.log, read: { judge: modelJudge(judge) } });
   } finally {
     model.dispose();
+    judge.dispose();
   }
 }

@@ -7,7 +7,7 @@
 import { performance } from 'perf_hooks';
 import { seededRandom } from '../common/random';
 import type { ImageSet } from '../data/types';
-import { readText, type DigitClassifier } from '../reading/read';
+import { readText, type DigitClassifier, type ReadOptions } from '../reading/read';
 import { composeNumber, type NumberStyle } from './read-numbers';
 
 /** A benchmark condition: how its numbers are drawn. */
@@ -132,6 +132,10 @@ export interface ReadBenchOptions {
   seed?: number;
   conditions?: readonly ReadCondition[];
   log?: (line: string) => void;
+  /** How the numbers are read (the piece judge, for one). */
+  read?: ReadOptions;
+  /** Misreadings kept per condition as examples (default 5). */
+  examples?: number;
 }
 
 /** Reads `count` composed numbers per condition from the test digits `test` with `classify`. */
@@ -140,7 +144,7 @@ export async function benchReading(test: ImageSet, classify: DigitClassifier, op
   const seed = options.seed ?? 1;
   // Warm the classifier up (first calls compile kernels) so the first timings are not skewed.
   const warm = composeNumber(test, [[0, 1, 2, 3, 4, 5]], [plainStyle(seededRandom(seed), 6)], seed);
-  for (let i = 0; i < 3; i++) await readText(warm.image, classify);
+  for (let i = 0; i < 3; i++) await readText(warm.image, classify, options.read);
   for (const [c, condition] of (options.conditions ?? CONDITIONS).entries()) {
     const random = seededRandom(seed * 1000 + c);
     let right = 0;
@@ -153,12 +157,12 @@ export async function benchReading(test: ImageSet, classify: DigitClassifier, op
       const indices = lines.map((k) => Array.from({ length: k }, () => Math.floor(random() * test.count)));
       const picture = composeNumber(test, indices, styles, Math.floor(random() * 2 ** 31));
       const start = performance.now();
-      const read = await readText(picture.image, classify);
+      const read = await readText(picture.image, classify, options.read);
       times.push(performance.now() - start);
       const expected = picture.text.replace(/\n/g, '|');
       const got = read.text.replace(/\n/g, '|');
       if (got === expected) right++;
-      else if (examples.length < 5) examples.push(`${expected} -> ${got}`);
+      else if (examples.length < (options.examples ?? 5)) examples.push(`${expected} -> ${got}`);
       const plain = expected.replace(/\|/g, '');
       digits += plain.length;
       errors += Math.min(plain.length, editDistance(plain, got.replace(/\|/g, '')));

@@ -3,7 +3,7 @@ import { chooseTrainingBackend } from '../engine/choose';
 import { decodeImageFile } from '../imaging/node';
 import { loadModel } from '../model/persist';
 import { withImageFile, type ImageFailure } from '../model/predict-files';
-import { readNumber } from './model';
+import { loadJudgeModel, readNumber } from './model';
 import type { ReadResult } from './read';
 
 /** One file's reading. */
@@ -18,13 +18,16 @@ export interface FileReading extends ReadResult {
 export async function readImageFiles(modelDir: string, files: string[], backend?: string): Promise<(FileReading | ImageFailure)[]> {
   await chooseTrainingBackend(backend);
   const { model } = await loadModel(modelDir);
+  const judgeModel = await loadJudgeModel();
   try {
     const out: (FileReading | ImageFailure)[] = [];
     for (const file of files) {
-      out.push(await withImageFile(file, async () => ({ image: file, ...(await readNumber(await decodeImageFile(file), model)) })));
+      out.push(await withImageFile(file, async () => ({ image: file, ...(await readNumber(await decodeImageFile(file), model, { judgeModel })) })));
     }
     return out;
   } finally {
     model.dispose();
+    judgeModel.dispose();
   }
 }
+

@@ -10,7 +10,9 @@ import { findInk, preprocessDigit, FRAME_BORDER_FRACTION, MAX_WORKING_SIDE } fro
 import { inkPieces, median, type InkPiece } from './components';
 import { cutOut } from './cutout';
 import { findLines } from './lines';
-import { bestReading, layOutLine, type LineOption } from './segment';
+import { CUT_LIMITS } from './cuts';
+import { judgeInput, JUDGE_ONE, JUDGE_TWO, type PieceJudge } from './judge';
+import { bestReading, layOutLine, SEGMENT_COSTS, type LineLayout, type LineOption } from './segment';
 
 /** Classifies prepared 28x28 digits (784 values, ink 1 on 0): ten probabilities each. */
 export type DigitClassifier = (inputs: Float32Array[]) => Promise<number[][]> | number[][];
@@ -51,6 +53,11 @@ export interface ReadResult {
 export interface ReadOptions {
   /** Digits whose probability is below this are flagged lowConfidence (default 0.7). */
   lowConfidence?: number;
+  /**
+   * Says how likely each piece of ink is to be two digits (lib/reading/judge.ts); without one, only
+   * the pieces' widths and the classifier decide where to cut.
+   */
+  judge?: PieceJudge;
 }
 
 /** A gap wider than this many digit heights (and much wider than the line's usual gap) is a space. */
@@ -73,7 +80,40 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
   dropBorderFrames(ink.strength, work.width, work.height, FRAME_BORDER_FRACTION);
   const lines = findLines(inkPieces(ink.strength, work.width, work.height));
   if (lines.length === 0) return { text: '', lines: [], warnings: ['no writing found'] };
-  const layouts = lines.map((line) => layOutLine(line, ink.strength, work.width));
+  // The judge's view of each piece wide enough to be two digits: only those it does not call
+  // one digit for sure are cut (cheaper, and a classifier sure of both halves of a 0 cannot
+  // talk it into two); then of each side of each cut, and of each pair of pieces taken as one.
+  const judged = new Map<InkPiece, number[]>();
+  const ask = async (pieces: InkPiece[]) => {
+    const fresh = pieces.filter((p) => !judged.has(p));
+    if (!options.judge || fresh.length === 0) return;
+    const answers = await options.judge(fresh.map((p) => judgeInput(p, ink.strength, work.width)));
+    fresh.forEach((p, k) => judged.set(p, answers[k]));
+  };
+  const layouts = [];
+  for (const line of lines) {
+    if (!options.judge) {
+      layouts.push(layOutLine(line, ink.strength, work.width));
+      continue;
+    }
+    const plain = layOutLine(line, ink.strength, work.width, { mayCut: () => false });
+    await ask(plain.pieces.filter((p) => p.width >= CUT_LIMITS.minWidth * Math.max(plain.digitHeight, p.height)));
+    const layout = layOutLine(line, ink.strength, work.width, { judged: true, mayCut: (_, i) => 1 - (judged.get(plain.pieces[i])?.[JUDGE_ONE] ?? 1) >= SEGMENT_COSTS.doubt });
+    await ask(layout.options.filter((o) => o.kind !== 'whole').flatMap((o) => o.digits));
+    // Pieces united with their parts are new objects in this layout: carry the verdicts over.
+    layout.pieces.forEach((p, i) => {
+      const v = judged.get(plain.pieces[i]);
+      if (v) judged.set(p, v);
+    });
+    layouts.push(layout);
+  }
+  const judgeScore = (layout: LineLayout) => (option: LineOption): number => {
+    const log = (v: number | undefined) => Math.log(Math.max(1e-4, v ?? 1));
+    if (option.kind === 'merge') return log(judged.get(option.digits[0])?.[JUDGE_ONE]);
+    const piece = layout.pieces[option.from];
+    if (option.kind === 'whole') return log(judged.get(piece)?.[JUDGE_ONE]);
+    return log(judged.get(piece)?.[JUDGE_TWO]) + option.digits.reduce((s, d) => s + log(judged.get(d)?.[JUDGE_ONE]), 0);
+  };
 
   // Every candidate digit of every line, prepared, then classified in one batch.
   const prepared = new Map<InkPiece, { cutout: DigitImage; input: Float32Array | null }>();
@@ -103,7 +143,7 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
       const p = scores.get(option.digits[k]);
       return p ? Math.log(Math.max(1e-9, Math.max(...p))) : -50;
     };
-    const chosen = bestReading(layout, digitScore).flatMap((o) => o.digits);
+    const chosen = bestReading(layout, digitScore, options.judge ? judgeScore(layout) : undefined).flatMap((o) => o.digits);
     const digits = chosen
       .filter((piece) => scores.has(piece))
       .map((piece) => readDigit(piece, scores.get(piece) as number[], prepared.get(piece) as { cutout: DigitImage; input: Float32Array }, factor, threshold));

@@ -17,22 +17,40 @@ const PART_REACH = 0.5;
 const MERGE_MAX_GAP = 0.15;
 /** ...and the two together are at most this wide. */
 const MERGE_MAX_WIDTH = 1.1;
-/** Log-score costs of reading one piece as two digits, and two pieces as one. */
-const SPLIT_COST = 1.5;
-/** Extra cost of a cut per stroke crossed beyond the first (cutting through a loop). */
-const CROSSING_COST = 2;
-const MERGE_COST = 1;
-/** A digit wider than this (width / height) costs WIDE_COST per unit of aspect beyond. */
-const WIDE_ASPECT = 0.95;
-const WIDE_COST = 12;
-/** A digit shorter than this many digit heights costs SHORT_COST per unit beyond. */
-const SHORT_HEIGHT = 0.65;
-const SHORT_COST = 10;
+/**
+ * The priors of the line's readings, in log-score units (the classifier's log probabilities are
+ * added to them). A classifier is confident on half a digit too (half a 0 is a fine 6), so a cut
+ * must pay for itself: the narrower the piece, the more (a single digit is rarely wider than its
+ * height, two digits side by side usually are).
+ */
+export const SEGMENT_COSTS = {
+  /** Reading one piece as two digits... */
+  split: 1.5,
+  /** ...plus, without a judge, this per digit height the piece is narrower than `splitWidth`. */
+  narrowSplit: 12,
+  splitWidth: 1.1,
+  /** Extra cost of a cut per stroke crossed beyond the first (cutting through a loop). */
+  crossing: 0.5,
+  /** Reading two pieces as one digit. */
+  merge: 1,
+  /** Without a judge, a digit wider than `wideAspect` (width / height) costs `wide` per unit of aspect beyond. */
+  wideAspect: 0.95,
+  wide: 12,
+  /** A digit shorter than `shortHeight` digit heights costs `short` per unit beyond. */
+  shortHeight: 0.65,
+  short: 10,
+  /** Weight of the judge's log probabilities (lib/reading/judge.ts), when there is one. */
+  judge: 1,
+  /** Only pieces the judge gives at least this probability of not being one digit are tried cut. */
+  doubt: 0.4,
+};
 
 /** One way of reading pieces [from, to) of a line: as these digits, with this prior. */
 export interface LineOption {
   from: number;
   to: number;
+  /** A piece as it is, a piece cut in two, or two pieces as one digit. */
+  kind: 'whole' | 'split' | 'merge';
   digits: InkPiece[];
   prior: number;
 }
@@ -46,8 +64,21 @@ export interface LineLayout {
   dropped: number;
 }
 
-/** Attaches small parts to their digit and lists the options for the line. */
-export function layOutLine(line: WritingLine, strength: Float32Array, width: number): LineLayout {
+/** Options of `layOutLine`. */
+export interface LayoutOptions {
+  /** Which pieces to try cutting (default: all wide enough). */
+  mayCut?: (piece: InkPiece, index: number) => boolean;
+  /** A judge will score the options: the width priors it makes redundant are left out. */
+  judged?: boolean;
+}
+
+/**
+ * Attaches small parts to their digit and lists the options for the line: each piece whole,
+ * neighbours merged, and the cuts of the pieces `mayCut` lets through.
+ */
+export function layOutLine(line: WritingLine, strength: Float32Array, width: number, layoutOptions: LayoutOptions = {}): LineLayout {
+  const mayCut = layoutOptions.mayCut ?? (() => true);
+  const judged = layoutOptions.judged ?? false;
   const h = line.digitHeight;
   const digits = line.pieces.filter((p) => p.height >= PART_HEIGHT * h);
   const parts = line.pieces.filter((p) => p.height < PART_HEIGHT * h);
@@ -70,31 +101,42 @@ export function layOutLine(line: WritingLine, strength: Float32Array, width: num
 
   const options: LineOption[] = [];
   pieces.forEach((p, i) => {
-    options.push({ from: i, to: i + 1, digits: [p], prior: 0 });
-    for (const cut of candidateCuts(p, h, strength, width)) {
-      options.push({ from: i, to: i + 1, digits: [cut.left, cut.right], prior: -SPLIT_COST - CROSSING_COST * Math.max(0, cut.crossings - 1) });
+    options.push({ from: i, to: i + 1, kind: 'whole', digits: [p], prior: 0 });
+    for (const cut of mayCut(p, i) ? candidateCuts(p, h, strength, width) : []) {
+      options.push({ from: i, to: i + 1, kind: 'split', digits: [cut.left, cut.right], prior: splitPrior(p, h, cut.crossings, judged) });
     }
     const next = pieces[i + 1];
     if (next && horizontalGap(p, next) <= MERGE_MAX_GAP * h) {
       const both = unitePieces([p, next], strength, width);
-      if (both.width <= MERGE_MAX_WIDTH * Math.max(h, both.height)) options.push({ from: i, to: i + 2, digits: [both], prior: -MERGE_COST });
+      if (both.width <= MERGE_MAX_WIDTH * Math.max(h, both.height)) options.push({ from: i, to: i + 2, kind: 'merge', digits: [both], prior: -SEGMENT_COSTS.merge });
     }
   });
   return { pieces, digitHeight: h, options, dropped };
 }
 
+/** The prior of reading `piece` (in a line of `digitHeight`) as two digits, cut across `crossings` strokes. */
+export function splitPrior(piece: InkPiece, digitHeight: number, crossings: number, judged = false): number {
+  const c = SEGMENT_COSTS;
+  const width = piece.width / Math.max(digitHeight, piece.height);
+  const narrow = judged ? 0 : c.narrowSplit * Math.max(0, c.splitWidth - width);
+  return -c.split - narrow - c.crossing * Math.max(0, crossings - 1);
+}
+
 /** The shape prior of reading `piece` as one digit in a line of `digitHeight`. */
-export function shapeScore(piece: InkPiece, digitHeight: number): number {
+export function shapeScore(piece: InkPiece, digitHeight: number, judged = false): number {
+  const c = SEGMENT_COSTS;
   const aspect = piece.width / Math.max(piece.height, 0.8 * digitHeight);
   const short = piece.height / digitHeight;
-  return -WIDE_COST * Math.max(0, aspect - WIDE_ASPECT) - SHORT_COST * Math.max(0, SHORT_HEIGHT - short);
+  const wide = judged ? 0 : c.wide * Math.max(0, aspect - c.wideAspect);
+  return -wide - c.short * Math.max(0, c.shortHeight - short);
 }
 
 /**
  * The best sequence of options covering the whole line, given a score for each candidate digit
- * (`digitScore(option, k)`: log probability of its k-th digit's best class).
+ * (`digitScore(option, k)`: log probability of its k-th digit's best class) and, when a judge
+ * has looked at the pieces, what it says of each option (`judged(option)`, a log probability).
  */
-export function bestReading(layout: LineLayout, digitScore: (option: LineOption, k: number) => number): LineOption[] {
+export function bestReading(layout: LineLayout, digitScore: (option: LineOption, k: number) => number, judged?: (option: LineOption) => number): LineOption[] {
   const n = layout.pieces.length;
   const best = new Float64Array(n + 1).fill(-Infinity);
   const via: (LineOption | null)[] = new Array(n + 1).fill(null);
@@ -103,9 +145,9 @@ export function bestReading(layout: LineLayout, digitScore: (option: LineOption,
     if (best[at] === -Infinity) continue;
     for (const option of layout.options) {
       if (option.from !== at) continue;
-      let score = best[at] + option.prior;
+      let score = best[at] + option.prior + (judged ? SEGMENT_COSTS.judge * judged(option) : 0);
       option.digits.forEach((d, k) => {
-        score += digitScore(option, k) + shapeScore(d, layout.digitHeight);
+        score += digitScore(option, k) + shapeScore(d, layout.digitHeight, judged !== undefined);
       });
       if (score > best[option.to]) {
         best[option.to] = score;

@@ -16,7 +16,7 @@ import { predictImageFiles } from '../../lib/model/predict-files';
 import { trainTestSets } from '../../lib/model/recipe';
 import { composeNumber, type NumberStyle } from '../../lib/bench/read-numbers';
 import { inkPieces } from '../../lib/reading/components';
-import { readNumber } from '../../lib/reading/model';
+import { loadJudgeModel, readNumber as readWith } from '../../lib/reading/model';
 import { MODEL_CACHE, trainedSeedCnn } from '../drawpad/fixtures';
 import { writeGrayPng } from './helpers';
 
@@ -31,13 +31,17 @@ function pieceCount(img: DigitImage): number {
 describe('reading whole numbers @slow', function () {
   this.timeout(180000);
   let model: tf.LayersModel;
+  let judgeModel: tf.LayersModel;
   let digits: ImageSet;
+  /** Reads as the CLI does: the digit model and the reader's judge. */
+  const readNumber = (image: DigitImage, m: tf.LayersModel) => readWith(image, m, { judgeModel });
   /** Held-out digits the model reads right alone with >= 99%, by label. */
   const sure: number[][] = Array.from({ length: 10 }, () => []);
   const pick = (label: number, k = 0) => sure[label][k];
 
   before(async () => {
     model = await trainedSeedCnn();
+    judgeModel = await loadJudgeModel();
     digits = trainTestSets(await loadMnist({ source: 'embedded', quiet: true })).test;
     const inputs = Array.from({ length: 400 }, (_, i) => Float32Array.from(digits.images.subarray(i * 784, i * 784 + 784), (v) => v / 255));
     const p = await predictDigits(model, inputs);
@@ -73,6 +77,28 @@ describe('reading whole numbers @slow', function () {
       if (r.text === pic.text) right++;
     }
     assert.ok(right >= 4, `only ${right} of ${pairs.length} touching pairs read right`);
+  });
+
+  it('reads narrow touching pairs and overlapping pairs, which the classifier alone reads as one digit', async () => {
+    const cases: [number, number, 'touch' | 'overlap'][] = [[1, 7, 'touch'], [7, 1, 'touch'], [4, 1, 'touch'], [1, 1, 'touch'], [2, 3, 'overlap'], [5, 7, 'overlap'], [0, 4, 'overlap'], [6, 8, 'overlap']];
+    const wrong: string[] = [];
+    let alone = 0;
+    for (const [a, b, kind] of cases) {
+      const pic = composeNumber(digits, [[pick(a, 2), pick(b, 3), pick(9)]], [style(3, [kind, 6])], 7);
+      assert.equal(pieceCount(pic.image), 2, `${pic.text}: the pair is not one piece`);
+      const r = await readNumber(pic.image, model);
+      if (r.text !== pic.text) wrong.push(`${pic.text} -> ${r.text}`);
+      if ((await readWith(pic.image, model)).text === pic.text) alone++;
+    }
+    assert.ok(wrong.length <= 1, `misread: ${wrong.join(', ')}`);
+    assert.ok(alone < cases.length - wrong.length, `without the judge ${alone} of ${cases.length} are read right too: the test shows nothing`);
+  });
+
+  it('keeps wide digits whole: no 0 read as two digits', async () => {
+    const zeros = sure[0].slice(0, 12);
+    const pic = composeNumber(digits, [zeros], [style(zeros.length)], 8);
+    const r = await readNumber(pic.image, model);
+    assert.equal(r.text, '0'.repeat(zeros.length));
   });
 
   it('merges a digit broken in two (a 5 whose top bar came off, a 4 cut across)', async () => {
