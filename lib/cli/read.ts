@@ -6,6 +6,7 @@
  * registering the command (and so `digit-lab --help`) stays light; `require` rather than `import()`
  * because tsx, which runs the tests from source, cannot `import()` a .ts file from CommonJS.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { digitLabRoot } from '../common/paths';
@@ -31,7 +32,7 @@ export function register(program: Command): void {
     .description('read the numbers written in images (PNG or JPEG; several digits, several lines) with a saved model')
     .argument('[image...]', 'image files');
   addOptions(command, [
-    ['--model <dir>', 'model directory written by `digit-lab train` (default: data/models/seed)'],
+    ['--model <dir>', 'model directory written by `digit-lab train` (default: data/models/reference)'],
     BACKEND_OPTION,
     ['--json', 'one JSON line per image: file, text, lines (text, digits with digit, probability, runnerUp, box) and warnings'],
     ['--bench', 'instead: read numbers composed from MNIST test digits under several conditions and report accuracy and speed (default backend: wasm)'],
@@ -41,8 +42,12 @@ export function register(program: Command): void {
   ]).action(action(readCommand));
 }
 
+/** Where `digit-lab train` saves the reference model; a model trained before the rename is still found. */
 function defaultModel(): string {
-  return path.join(digitLabRoot(), 'data', 'models', 'seed');
+  const models = path.join(digitLabRoot(), 'data', 'models');
+  const current = path.join(models, 'reference');
+  const older = path.join(models, 'seed');
+  return !fs.existsSync(current) && fs.existsSync(older) ? older : current;
 }
 
 async function readCommand(images: string[], flags: ReadFlags): Promise<void> {
