@@ -1,5 +1,5 @@
 /**
- * `digit-lab bench`: training and inference throughput of the seed CNN per backend, compared in
+ * `digit-lab bench`: training and inference throughput of the reference CNN per backend, compared in
  * the same run with the references (Keras, when a Python has tensorflow and keras; PyTorch, when
  * /usr/bin/python3 has torch), each ratio next to its target; `--recipe` times the whole
  * reference recipe against keras_seed_recipe.py instead.
@@ -53,7 +53,7 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   ['--recipe', 'instead: the whole reference recipe (digit-lab train --model seed, full MNIST) per backend and keras_seed_recipe.py; minutes each'],
   ['--data <dir>', '--recipe: the four MNIST .gz files (default: ../shared/mnist, else the data cache)'],
   ['--epochs <n>', '--recipe: epochs', '5'],
-  ['--kernels', 'instead: time each wasm training kernel, stock vs ours, on the seed CNN shapes'],
+  ['--kernels', 'instead: time each wasm training kernel, stock vs ours, on the reference CNN shapes'],
   ['--runner', 'instead: per-cell overhead of the notebook runner vs `jupyter nbconvert --execute` (when installed)'],
 ];
 
@@ -150,7 +150,7 @@ export function benchPlan(flags: BenchFlags, options: { cpus?: number; nativePre
 export function register(program: Command): void {
   const command = program
     .command('bench')
-    .description('Training/inference throughput of the seed CNN per backend, against Keras and PyTorch in the same run (--recipe: the whole recipe)');
+    .description('Training/inference throughput of the reference CNN per backend, against Keras and PyTorch in the same run (--recipe: the whole recipe)');
   addOptions(command, BENCH_OPTIONS).action(action(benchCommand));
 }
 
@@ -216,7 +216,7 @@ async function runReference<T>(reference: ReferenceName, ready: ReferenceReady, 
   }
 }
 
-/** The seed CNN on each backend, then the references with the same threads and steps; then one line per reference and per backend. */
+/** The reference CNN on each backend, then the references with the same threads and steps; then one line per reference and per backend. */
 async function benchThroughput(plan: BenchPlan, say: Say): Promise<void> {
   const { kerasSeedCnnScript, runKerasSeedCnn } = require('../bench/keras') as typeof import('../bench/keras');
   const { runTorchBench } = require('../bench/torch') as typeof import('../bench/torch');
@@ -251,7 +251,7 @@ async function benchEachBackend(plan: BenchPlan): Promise<Array<SeedCnnBenchResu
   const { benchSeedCnn } = require('../bench/seed-cnn') as typeof import('../bench/seed-cnn');
   const results: Array<SeedCnnBenchResult | { backend: string; error: string }> = [];
   for (const backend of plan.backends) {
-    note(`seed CNN on ${backend} (${plan.steps} steps x ${plan.reps} reps)...`);
+    note(`reference CNN on ${backend} (${plan.steps} steps x ${plan.reps} reps)...`);
     try {
       results.push(await benchSeedCnn(backend, { reps: plan.reps, steps: plan.steps, threads: plan.threadsAsked ? plan.threads : undefined }));
     } catch (err) {
