@@ -21,7 +21,7 @@ async function main() {
     await page.goto('file://' + report);
     await page.waitForSelector('svg.main-svg');
     const cellWith = (text) => page.locator('section.code-cell', { hasText: text }).first();
-    await cellWith('trainModel(').screenshot({ path: path.join(OUT, 'report-training.png') });
+    await cellWith('fitDataset(').screenshot({ path: path.join(OUT, 'report-training.png') });
     await cellWith('confusionMatrixFigure').locator('.output').first().screenshot({ path: path.join(OUT, 'report-confusion.png') });
     const pad = cellWith('showDrawDigitPad');
     const canvas = pad.locator('[data-dlp="canvas"]');
