@@ -7,6 +7,7 @@
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumUnavailable, explainBrowserFailure, launchChromium, offlineContext } from '../helpers/chromium';
@@ -167,6 +168,9 @@ describe('the walkthrough in JupyterLab 4 (Chromium) @slow', function () {
       await page.evaluate((t) => (window as unknown as LabWindow).jupyterapp.commands.execute('apputils:change-theme', { theme: t }), theme);
       await page.waitForFunction((light) => document.body.dataset.jpThemeLight === String(light), theme.endsWith('Light'), { timeout: 30_000 });
       await page.waitForTimeout(1000);
+      // A picture to look at when something reads badly (the classic suite leaves one too).
+      await page.locator('.jp-OutputArea-output .digit-lab-table').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(os.tmpdir(), `digit-lab-e2e-jupyterlab-${theme.split(' ')[1].toLowerCase()}.png`) });
       await assertReadableOutputs();
     });
   }
