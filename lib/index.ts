@@ -8,5 +8,6 @@ export * from './data';
 export * from './imaging';
 export * from './engine';
 export * from './model';
+export * from './reading';
 export * from './notebook';
 export * from './drawpad/node';

@@ -82,3 +82,4 @@ export { type GreyImageLike, type PredictionCardInput, predictionCardHtml, showP
 export { VIZ_COLORS, VIZ_CSS } from './theme';
 export { type FitProgressOptions, FitProgressCallback, fitProgressCallback } from './fit-progress';
 export { type PhotoStep, photoPipelineSteps, photoStepsHtml, showPhotoSteps } from './photo-steps';
+export { readingStepsHtml, showReadingSteps } from './reading-view';
