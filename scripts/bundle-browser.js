@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Builds the browser runtime of the drawing pad: lib/drawpad/browser/runtime.ts with TensorFlow.js
- * (core + layers + cpu backend) and lib/imaging's preprocessing, as one minified IIFE script at
- * dist/browser/digit-pad-runtime.js (about 580 KB). Part of the build (`tsc -p tsconfig.json && node
+ * Builds the browser runtime of the drawing pads: lib/drawpad/browser/runtime.ts with TensorFlow.js
+ * (core + layers + cpu backend), lib/imaging's preprocessing and lib/reading's number reader (the
+ * pure part, for the wide number pad), as one minified IIFE script at
+ * dist/browser/digit-pad-runtime.js (about 600 KB). Part of the build (`tsc -p tsconfig.json && node
  * scripts/bundle-browser.js`), so notebooks need no bundler at run time. Each pad output embeds it
  * gzipped and base64-encoded (about 215 KB; lib/drawpad/node/runtime-script.ts), unpacked in the page.
  *

@@ -2,7 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { PAD_CANVAS_SIZE } from '../../lib/drawpad/node';
+import { NUMBER_PAD_HEIGHT, NUMBER_PAD_WIDTH, PAD_CANVAS_SIZE } from '../../lib/drawpad/node';
+import type { NumberPadState } from '../../lib/drawpad/browser/payload-types';
+import { DIGIT_STROKES } from './fixtures';
 import type { PadStroke, PadStrokesPrediction } from './oracles';
 import { explainBrowserFailure, launchChromium, offlineContext } from '../helpers/chromium';
 
@@ -118,3 +120,59 @@ export function assertMatchesNode(state: ShownState, node: PadStrokesPrediction,
   assert.ok(inputDiff < 0.1, `${where}: the 28x28 input differs from Node's by up to ${inputDiff.toFixed(3)}`);
 }
 
+/** The test digits' strokes placed side by side on the wide pad, 40 px apart, centred. */
+export function numberStrokes(digits: number[]): PadStroke[] {
+  const pen = 10;
+  const parts = digits.map((d) => {
+    const { strokes } = DIGIT_STROKES.find((s) => s.digit === d)!;
+    const xs = strokes.flat().map((p) => p[0]);
+    return { strokes, left: Math.min(...xs) - pen, right: Math.max(...xs) + pen };
+  });
+  const gap = 40;
+  const total = parts.reduce((w, p) => w + p.right - p.left, 0) + gap * (parts.length - 1);
+  let x = (NUMBER_PAD_WIDTH - total) / 2;
+  const out: PadStroke[] = [];
+  for (const p of parts) {
+    const dx = x - p.left;
+    for (const s of p.strokes) out.push(s.map(([px, py]) => [px + dx, py] as const));
+    x += p.right - p.left + gap;
+  }
+  return out;
+}
+
+/** What the number pad shows and holds after a reading. */
+export type PadReading = Pick<NumberPadState, 'text' | 'digits' | 'warnings' | 'updates' | 'judged'> & { boxes: number; chips: string[]; shown: string };
+
+/** The number pad's state and what it shows. */
+export async function padReading(card: Locator): Promise<PadReading> {
+  return card.evaluate((el) => {
+    const s = (el as HTMLElement & { digitLabPadState: NumberPadState }).digitLabPadState;
+    return {
+      text: s.text, digits: s.digits, warnings: s.warnings, updates: s.updates, judged: s.judged,
+      boxes: el.querySelectorAll('[data-dlp="box"]').length,
+      chips: Array.from(el.querySelectorAll('[data-dlp="chip"]')).map((c) => c.textContent ?? ''),
+      shown: el.querySelector('[data-dlp="text"]')!.textContent ?? '',
+    };
+  });
+}
+
+/** Clears the pad, writes `strokes` (canvas pixels) with the mouse and waits for the reading. */
+export async function writeWithMouse(tab: Page, card: Locator, strokes: readonly PadStroke[]): Promise<PadReading> {
+  await card.locator('[data-dlp="clear"]').click();
+  const canvas = card.locator('[data-dlp="canvas"]');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  const at = (p: readonly [number, number]): [number, number] => [box.x + (p[0] * box.width) / NUMBER_PAD_WIDTH, box.y + (p[1] * box.height) / NUMBER_PAD_HEIGHT];
+  for (const stroke of strokes) {
+    await tab.mouse.move(...at(stroke[0]));
+    await tab.mouse.down();
+    for (const p of stroke.slice(1)) await tab.mouse.move(...at(p), { steps: 6 });
+    await tab.mouse.up();
+  }
+  await tab.waitForFunction(
+    (el) => !(el as HTMLElement & { digitLabPadState: NumberPadState }).digitLabPadState.busy,
+    await card.elementHandle(),
+    { timeout: 15_000, polling: 'raf' },
+  );
+  return padReading(card);
+}

@@ -16,7 +16,7 @@ import { findLowContrastText, formatFindings } from '../helpers/page-contrast';
 import { cleanUpInOrder } from '../helpers/process';
 import { skipIf } from '../helpers/skip';
 import { DIGIT_STROKES } from '../drawpad/fixtures';
-import { drawWithMouse, waitForSteadyBox } from '../drawpad/browser-helpers';
+import { drawWithMouse, numberStrokes, waitForSteadyBox, writeWithMouse } from '../drawpad/browser-helpers';
 import { PROJECT_ROOT, createProjectSandbox, ensureLibraryBuilt, type ProjectSandbox } from './helpers';
 
 const NOTEBOOK = 'Digit_Recognizer.ipynb';
@@ -153,12 +153,18 @@ describe('the walkthrough in JupyterLab 4 (Chromium) @slow', function () {
     assert.ok(seen.images >= 10, `pictures: ${seen.images}`);
     assert.equal(seen.progress.length, 1, 'one progress display, updated in place');
     assert.match(seen.progress[0], /done after 1 epoch/);
-    assert.equal(seen.pads, 1, 'the drawing pad mounted');
+    assert.equal(seen.pads, 2, 'the digit pad and the number pad mounted');
 
     const card = page.locator('.jp-OutputArea-output .dlp-card').first();
     await waitForSteadyBox(page, card);
     const drawn = await drawWithMouse(page, card, DIGIT_STROKES[2].strokes);
     assert.ok(drawn.updates > 0 && drawn.digit !== null && drawn.probabilities?.length === 10, `the pad read the drawing: ${JSON.stringify(drawn)}`);
+    // The wide pad: three digits written in a row are read as a number, each with its box.
+    const numberCard = page.locator('.jp-OutputArea-output .dlp-card.dlp-wide').first();
+    await waitForSteadyBox(page, numberCard);
+    const written = await writeWithMouse(page, numberCard, numberStrokes([1, 0, 7]));
+    assert.equal(written.digits.length, 3, `the number pad found three digits: ${JSON.stringify(written)}`);
+    assert.equal(written.boxes, 3, 'a box over each digit');
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(blocked, [], 'the page fetched nothing from the network');
   });

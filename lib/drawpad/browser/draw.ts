@@ -13,11 +13,14 @@ export function clearPadCanvas(canvas: HTMLCanvasElement): void {
   ctx.fillRect(0, 0, canvas.width, canvas.height);
 }
 
+/** What changed the drawing: a stroke began, went on, or ended. */
+export type PadInkPhase = 'down' | 'move' | 'up';
+
 /**
  * Lets the user draw on `canvas`; `onInk` runs after every change (it should throttle itself).
  * Returns a function that removes the listeners.
  */
-export function attachPadDrawing(canvas: HTMLCanvasElement, onInk: () => void): () => void {
+export function attachPadDrawing(canvas: HTMLCanvasElement, onInk: (phase: PadInkPhase) => void): () => void {
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   let activePointer: number | null = null;
   let last: [number, number] | null = null;
@@ -50,7 +53,7 @@ export function attachPadDrawing(canvas: HTMLCanvasElement, onInk: () => void): 
     }
     last = toCanvas(e);
     segment(last, last);
-    onInk();
+    onInk('down');
   };
   const move = (e: PointerEvent) => {
     if (e.pointerId !== activePointer || !last) return;
@@ -62,13 +65,13 @@ export function attachPadDrawing(canvas: HTMLCanvasElement, onInk: () => void): 
       segment(last, p);
       last = p;
     }
-    onInk();
+    onInk('move');
   };
   const up = (e: PointerEvent) => {
     if (e.pointerId !== activePointer) return;
     activePointer = null;
     last = null;
-    onInk();
+    onInk('up');
   };
 
   canvas.addEventListener('pointerdown', down);

@@ -48,3 +48,44 @@ export interface PadState {
   input: number[] | null;
   error?: string;
 }
+
+/** Everything one wide "write a number" pad needs in the page. */
+export interface NumberPadConfig {
+  kind: 'number';
+  /** The digit classifier. */
+  model: PadModelPayload;
+  /** The reader's one-or-two judge (lib/reading/judge.ts); absent: the reader runs without one. */
+  judge?: PadModelPayload;
+  /** The card's HTML (see PadConfig.markup). */
+  markup: string;
+  /** readText's lowConfidence threshold (default: its default, as `digit-lab read`). */
+  lowConfidence?: number;
+}
+
+/** One digit of a number pad's reading, as `digit-lab read --json` gives it. */
+export interface NumberPadDigit {
+  digit: number;
+  probability: number;
+  runnerUp: { digit: number; probability: number };
+  lowConfidence: boolean;
+  /** [x, y, width, height] in canvas pixels. */
+  box: [number, number, number, number];
+  probabilities: number[];
+}
+
+/** What a mounted number pad exposes on its root element (`root.digitLabPadState`). */
+export interface NumberPadState {
+  status: 'loading' | 'ready' | 'error';
+  updates: number;
+  lastMs: number | null;
+  /** The text read ('' while blank), one line of text per line of writing. */
+  text: string;
+  /** Every digit read, line after line. */
+  digits: NumberPadDigit[];
+  warnings: string[];
+  /** Whether the judge runs in the page. */
+  judged: boolean;
+  /** True from a change of the drawing until its reading is shown. */
+  busy: boolean;
+  error?: string;
+}

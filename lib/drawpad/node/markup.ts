@@ -7,7 +7,7 @@
 import { escapeHtml, jsonForScript } from '../../common/html';
 import { DIGIT_INPUT_SIZE } from '../../imaging/preprocess';
 import { PAD_CANVAS_SIZE, PAD_RUNTIME_QUEUE } from '../browser/constants';
-import type { PadConfig } from '../browser/payload-types';
+import type { NumberPadConfig, PadConfig } from '../browser/payload-types';
 import { PAD_CSS } from './styles';
 
 /** What one pad's output is made from. */
@@ -17,7 +17,9 @@ export interface PadOutputParts {
   title: string;
   /** One line under the title (model name, size); plain text. */
   caption: string;
-  config: Omit<PadConfig, 'markup'>;
+  config: Omit<PadConfig, 'markup'> | Omit<NumberPadConfig, 'markup'>;
+  /** The card's markup (default: the digit pad's, padCardHtml). */
+  card?: string;
   /** The runtime's `<script>` element, or '' when another output provides it. */
   runtimeScript: string;
 }
@@ -77,7 +79,7 @@ export const PAD_NOTICE =
 /** The complete HTML output of one pad. */
 export function padOutputHtml(parts: PadOutputParts): string {
   const { id } = parts;
-  const config: PadConfig = { ...parts.config, markup: padCardHtml(parts.title, parts.caption) };
+  const config = { ...parts.config, markup: parts.card ?? padCardHtml(parts.title, parts.caption) };
   return (
     `<div class="dlp-host" id="${escapeHtml(id)}"><p class="dlp-notice"><strong>${escapeHtml(parts.title)}</strong> \u2014 ${escapeHtml(PAD_NOTICE)}</p></div>` +
     `<script type="application/json" data-dlp-config="${escapeHtml(id)}">${jsonForScript(config)}</script>` +

@@ -24,7 +24,7 @@ export const COMPACT_FULL_PRECISION_MAX_VALUES = 16_384;
  */
 export const COMPACT_STEPS_PER_STD = 2;
 
-interface WeightSpec {
+export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: string;
@@ -132,41 +132,66 @@ function gzipWeights(bytes: Uint8Array): Buffer {
  * order); a test checks that the two agree.
  */
 export function serializeModelForPad(model: tf.LayersModel, encoding: PadWeightEncoding = 'compact'): PadModelPayload {
-  if (!PAD_WEIGHT_ENCODINGS.includes(encoding)) {
-    throw new Error(`drawing pad: unknown weight encoding ${JSON.stringify(encoding)}: use ${PAD_WEIGHT_ENCODINGS.join(', ')}`);
-  }
+  checkEncoding(encoding);
   const modelTopology = model.toJSON(null, false);
   const variables = model.weights;
   const values = model.getWeights();
   if (variables.length !== values.length) throw new Error(`drawing pad: the model has ${variables.length} weights but ${values.length} values`);
+  const tensors = variables.map((variable, i) => {
+    const value = values[i];
+    return { spec: { name: variable.originalName, shape: value.shape.slice(), dtype: value.dtype as string }, data: value.dataSync() as Float32Array | Int32Array };
+  });
+  return { modelTopology, ...encodeTensors(tensors, encoding), encoding, compression: 'gzip' };
+}
+
+/**
+ * The same for a model given as its saved artifacts (topology, weight specs of float32 and int32
+ * tensors, and their bytes little-endian, as `model.save` writes them): for a model embedded in
+ * the code, such as the reader's judge, without loading it (which would be asynchronous).
+ */
+export function serializeArtifactsForPad(modelTopology: unknown, weightSpecs: readonly WeightSpec[], weightBytes: Uint8Array, encoding: PadWeightEncoding = 'compact'): PadModelPayload {
+  checkEncoding(encoding);
+  let offset = 0;
+  const tensors = weightSpecs.map((spec) => {
+    if (spec.dtype !== 'float32' && spec.dtype !== 'int32') throw new Error(`drawing pad: weight ${spec.name} has dtype ${spec.dtype}, which the pad cannot embed`);
+    if (spec.quantization) throw new Error(`drawing pad: weight ${spec.name} is quantized already`);
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if (offset + 4 * count > weightBytes.length) throw new Error(`drawing pad: the weights end before ${spec.name} (${weightBytes.length} bytes)`);
+    const bytes = weightBytes.slice(offset, offset + 4 * count);
+    offset += 4 * count;
+    const data = spec.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
+    return { spec: { name: spec.name, shape: spec.shape.slice(), dtype: spec.dtype }, data };
+  });
+  if (offset !== weightBytes.length) throw new Error(`drawing pad: ${weightBytes.length - offset} bytes of weights left over after the last weight spec`);
+  return { modelTopology, ...encodeTensors(tensors, encoding), encoding, compression: 'gzip' };
+}
+
+function checkEncoding(encoding: PadWeightEncoding): void {
+  if (!PAD_WEIGHT_ENCODINGS.includes(encoding)) {
+    throw new Error(`drawing pad: unknown weight encoding ${JSON.stringify(encoding)}: use ${PAD_WEIGHT_ENCODINGS.join(', ')}`);
+  }
+}
+
+/** Encodes each tensor as `encoding` says (see serializeModelForPad), concatenated and gzipped. */
+function encodeTensors(tensors: { spec: WeightSpec; data: Float32Array | Int32Array }[], encoding: PadWeightEncoding): { weightSpecs: WeightSpec[]; weightData: string } {
   const specs: WeightSpec[] = [];
   const parts: Uint8Array[] = [];
-  variables.forEach((variable, i) => {
-    const value = values[i];
-    const spec = { name: variable.originalName, shape: value.shape.slice(), dtype: value.dtype as string };
-    if (value.dtype === 'int32' || encoding === 'float32') {
+  for (const { spec, data } of tensors) {
+    if (spec.dtype === 'int32' || encoding === 'float32') {
       specs.push(spec);
-      const data = value.dataSync();
       parts.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice());
-    } else if (value.dtype !== 'float32') {
-      throw new Error(`drawing pad: weight ${spec.name} has dtype ${value.dtype}, which the pad cannot embed`);
+    } else if (spec.dtype !== 'float32') {
+      throw new Error(`drawing pad: weight ${spec.name} has dtype ${spec.dtype}, which the pad cannot embed`);
     } else if (encoding === 'float16') {
       specs.push({ ...spec, quantization: { dtype: 'float16' } });
-      parts.push(encodeFloat16(value.dataSync() as Float32Array));
+      parts.push(encodeFloat16(data as Float32Array));
     } else {
-      const data = value.dataSync() as Float32Array;
-      const q = encodeUint8(data, encoding === 'compact' ? compactStep(data) : 0);
+      const q = encodeUint8(data as Float32Array, encoding === 'compact' ? compactStep(data as Float32Array) : 0);
       specs.push({ ...spec, quantization: { dtype: 'uint8', scale: q.scale, min: q.min } });
       parts.push(q.bytes);
     }
-  });
-  return {
-    modelTopology,
-    weightSpecs: specs,
-    weightData: gzipWeights(concatBytes(parts)).toString('base64'),
-    encoding,
-    compression: 'gzip',
-  };
+  }
+  return { weightSpecs: specs, weightData: gzipWeights(concatBytes(parts)).toString('base64') };
 }
 
 /** Loads a pad payload in Node exactly as the page does (same topology, same decoded weights). */

@@ -14,6 +14,9 @@ export type PadStroke = ReadonlyArray<readonly [number, number]>;
 export interface RasteriseOptions {
   /** Canvas side in pixels (default PAD_CANVAS_SIZE). */
   size?: number;
+  /** Canvas width and height where it is not square (default `size`). */
+  width?: number;
+  height?: number;
   /** Pen diameter in pixels (default PAD_PEN_WIDTH). */
   penWidth?: number;
 }
@@ -43,30 +46,32 @@ function segmentDistance(px: number, py: number, ax: number, ay: number, bx: num
 export function rasterisePadStrokes(strokes: readonly PadStroke[], options: RasteriseOptions = {}): DigitImage {
   checkStrokes(strokes);
   const size = options.size ?? PAD_CANVAS_SIZE;
+  const width = options.width ?? size;
+  const height = options.height ?? size;
   const radius = (options.penWidth ?? PAD_PEN_WIDTH) / 2;
-  if (!Number.isInteger(size) || size < 1) throw new Error(`invalid canvas size ${size}`);
+  for (const side of [width, height]) if (!Number.isInteger(side) || side < 1) throw new Error(`invalid canvas size ${side}`);
   if (!(radius > 0)) throw new Error(`invalid pen width ${options.penWidth}`);
   // Coverage of the union of round-capped segments: 1 inside, a one-pixel ramp across the edge.
-  const coverage = new Float32Array(size * size);
+  const coverage = new Float32Array(width * height);
   for (const stroke of strokes) {
     for (let i = 0; i < stroke.length; i++) {
       const [ax, ay] = stroke[Math.max(0, i - 1)];
       const [bx, by] = stroke[i];
       const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - radius - 1));
-      const x1 = Math.min(size - 1, Math.ceil(Math.max(ax, bx) + radius + 1));
+      const x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + radius + 1));
       const y0 = Math.max(0, Math.floor(Math.min(ay, by) - radius - 1));
-      const y1 = Math.min(size - 1, Math.ceil(Math.max(ay, by) + radius + 1));
+      const y1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + radius + 1));
       for (let y = y0; y <= y1; y++) {
         for (let x = x0; x <= x1; x++) {
           const c = radius + 0.5 - segmentDistance(x + 0.5, y + 0.5, ax, ay, bx, by);
-          if (c > coverage[y * size + x]) coverage[y * size + x] = Math.min(1, c);
+          if (c > coverage[y * width + x]) coverage[y * width + x] = Math.min(1, c);
         }
       }
     }
   }
-  const gray = new Uint8Array(size * size);
+  const gray = new Uint8Array(width * height);
   for (let i = 0; i < gray.length; i++) gray[i] = Math.round(PAD_PAPER_GRAY + (PAD_INK_GRAY - PAD_PAPER_GRAY) * coverage[i]);
-  return { width: size, height: size, gray };
+  return { width, height, gray };
 }
 
 /** Encodes a gray image as an 8-bit grayscale PNG (e.g. a rasterised drawing for `digit-lab predict`). */
