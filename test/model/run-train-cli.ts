@@ -18,10 +18,10 @@ require('./lib/cli/predict').register(program);
 program.parseAsync(process.argv.slice(1), { from: 'user' });
 `;
 
-/** `digit-lab <args>` with only the train and predict commands (no build needed). */
-export function runCli(args: string[], timeoutMs = 120000): Promise<CliRun> {
+/** `node -e script args...` with tsx, from the project root: the CLI straight from the TypeScript sources. */
+export function runSourceScript(script: string, args: string[], timeoutMs = 120000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', SCRIPT, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -30,4 +30,9 @@ export function runCli(args: string[], timeoutMs = 120000): Promise<CliRun> {
     child.on('error', (err) => { clearTimeout(timer); reject(err); });
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
   });
+}
+
+/** `digit-lab <args>` with only the train and predict commands (no build needed). */
+export function runCli(args: string[], timeoutMs = 120000): Promise<CliRun> {
+  return runSourceScript(SCRIPT, args, timeoutMs);
 }
