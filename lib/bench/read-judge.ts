@@ -2,10 +2,12 @@
  * Training the "one digit or two?" judge of the reader (lib/reading/judge.ts) on pieces of ink
  * composed from MNIST *training* digits only: single digits (negatives) and touching or
  * overlapping pairs (positives), written in the benchmark's range of sizes, slants, stroke widths,
- * paper shades and noise, and found by the reader's own steps (ink, lines, pieces). Run with
+ * paper shades and noise, and found by the reader's own steps (ink, lines, pieces); then its pair
+ * head (lib/bench/read-pair.ts), joined to it as one model. Run with
  * `npx tsx lib/bench/read-judge.ts [MNIST_DIR] [OUT_DIR]` (defaults: ../shared/mnist, none): it
  * writes lib/reading/judge-model.ts, the model embedded in the reader (so the CLI, the bench and
- * the browser pad all have it), and with OUT_DIR also a model directory.
+ * the browser pad all have it), and with OUT_DIR also a model directory. KEEP_JUDGE=1 keeps the
+ * embedded judge and retrains only the pair head; COUNT and PAIRS set the number of pieces.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,49 +18,14 @@ import { findMnistDataset } from '../data';
 import { loadMnistFromDirectory } from '../data/load';
 import type { ImageSet } from '../data/types';
 import { chooseTrainingBackend } from '../engine/choose';
-import { findInk } from '../imaging/preprocess';
 import { saveModel } from '../model/persist';
-import { inkPieces } from '../reading/components';
+import { loadJudgeModel } from '../reading/model';
 import type { InkPiece } from '../reading/components';
 import { candidateCuts, CUT_LIMITS } from '../reading/cuts';
 import { judgeInput, JUDGE_HEIGHT, JUDGE_ONE, JUDGE_PART, JUDGE_TWO, JUDGE_WIDTH } from '../reading/judge';
-import { findLines } from '../reading/lines';
-import { layOutLine } from '../reading/segment';
-import { composeNumber, type NumberStyle } from './read-numbers';
-
-const between = (random: () => number, lo: number, hi: number) => lo + (hi - lo) * random();
-const intBetween = (random: () => number, lo: number, hi: number) => Math.floor(between(random, lo, hi + 1));
-
-/** A style from the benchmark's range (plain 28 px most of the time, varied otherwise). */
-function drawStyle(random: () => number, gap: NumberStyle['gaps'][number]): NumberStyle {
-  const varied = random() < 0.4;
-  const h = varied ? intBetween(random, 20, 56) : 28;
-  return {
-    digitHeight: h,
-    gaps: [gap],
-    slant: varied ? between(random, -0.3, 0.3) : 0,
-    drift: varied ? between(random, -0.08, 0.08) * h : 0,
-    stroke: varied ? (h >= 36 ? intBetween(random, -1, 2) : intBetween(random, 0, 1)) : 0,
-    paper: intBetween(random, 150, 245),
-    ink: intBetween(random, 10, 90),
-    gradient: intBetween(random, 0, 30),
-    noise: between(random, 0, 8),
-  };
-}
-
-/** The pieces the reader finds in a picture (parts attached), with the ink they were found in. */
-function piecesOf(image: ReturnType<typeof composeNumber>['image']): { pieces: InkPiece[]; strength: Float32Array; digitHeight: number } {
-  let ink;
-  try {
-    ink = findInk(image);
-  } catch {
-    return { pieces: [], strength: new Float32Array(0), digitHeight: 0 }; // a digit thinned away to nothing
-  }
-  const lines = findLines(inkPieces(ink.strength, image.width, image.height));
-  if (lines.length !== 1) return { pieces: [], strength: ink.strength, digitHeight: 0 };
-  const layout = layOutLine(lines[0], ink.strength, image.width, { mayCut: () => false });
-  return { pieces: layout.pieces, strength: ink.strength, digitHeight: layout.digitHeight };
-}
+import { composeNumber } from './read-numbers';
+import { drawStyle, piecesOf } from './read-pieces';
+import { judgeWithPairHead, trainPairHead } from './read-pair';
 
 /**
  * Cuts through the 3 thinnest points only (the reader tries more): fewer right sides, so the
@@ -131,25 +98,49 @@ function tensors(ex: { inputs: Float32Array[]; labels: number[] }): [tf.Tensor4D
   return [tf.tensor4d(x, [ex.inputs.length, JUDGE_HEIGHT, JUDGE_WIDTH, 1]), tf.oneHot(tf.tensor1d(ex.labels, 'int32'), 3).toFloat() as tf.Tensor2D];
 }
 
-async function main(): Promise<void> {
-  const [dir = path.join(digitLabRoot(), '..', 'shared', 'mnist'), out] = process.argv.slice(2);
-  await chooseTrainingBackend(process.env.BACKEND ?? 'tensorflow', { quiet: true });
-  const spec = findMnistDataset('mnist');
-  if (!spec) throw new Error('internal: mnist is missing from the data catalogue');
-  const train = loadMnistFromDirectory(dir, spec).train;
-  const count = Number(process.env.COUNT ?? 40000);
+/** Trains the one-or-two judge on `train`'s digits (about 40,000 pieces by default). */
+async function trainJudge(train: ImageSet, count: number, log: (line: string) => void): Promise<tf.Sequential> {
   const examples = judgeExamples(train, count, 12);
   const check = judgeExamples(train, 4000, 13);
-  console.log(`${examples.inputs.length} training pieces (${[0, 1, 2].map((c) => examples.labels.filter((l) => l === c).length).join(' / ')} one / two / part)`);
+  log(`${examples.inputs.length} training pieces (${[0, 1, 2].map((c) => examples.labels.filter((l) => l === c).length).join(' / ')} one / two / part)`);
   const model = judgeModel();
   const [x, y] = tensors(examples);
   const [vx, vy] = tensors(check);
   // A fast start, then a slower finish (the validation accuracy jumps about at the fast rate).
   for (const [epochs, rate] of [[6, 0.002], [4, 0.0004]]) {
     model.compile({ optimizer: tf.train.adam(rate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    await model.fit(x, y, { epochs, batchSize: 128, shuffle: true, validationData: [vx, vy], verbose: 0, callbacks: { onEpochEnd: (e, logs) => console.log(`epoch ${e + 1} (rate ${rate}): loss ${logs?.loss?.toFixed(4)} acc ${logs?.acc?.toFixed(4)} val_acc ${logs?.val_acc?.toFixed(4)}`) } });
+    await model.fit(x, y, { epochs, batchSize: 128, shuffle: true, validationData: [vx, vy], verbose: 0, callbacks: { onEpochEnd: (e, logs) => log(`judge epoch ${e + 1} (rate ${rate}): loss ${logs?.loss?.toFixed(4)} acc ${logs?.acc?.toFixed(4)} val_acc ${logs?.val_acc?.toFixed(4)}`) } });
   }
-  const metadata = { modelName: 'piece_judge', dataSource: 'MNIST training digits: single digits, touching or overlapping pairs, and the sides of cuts through them', trainingPieces: examples.inputs.length };
+  tf.dispose([x, y, vx, vy]);
+  return model;
+}
+
+/**
+ * The judge of the embedded model (its first three outputs) as a model of its own, so that the
+ * pair head can be retrained alone (KEEP_JUDGE=1) without changing how pieces are judged.
+ */
+async function embeddedJudge(): Promise<tf.Sequential> {
+  const embedded = await loadJudgeModel();
+  const judge = judgeModel();
+  const source = embedded.layers.filter((l) => l.getWeights().length > 0 && !l.name.startsWith('pair_'));
+  const target = judge.layers.filter((l) => l.getWeights().length > 0);
+  if (source.length !== target.length) throw new Error(`the embedded judge has ${source.length} weighted layers, judgeModel() ${target.length}`);
+  target.forEach((layer, i) => layer.setWeights(source[i].getWeights()));
+  embedded.dispose();
+  return judge;
+}
+
+async function main(): Promise<void> {
+  const [dir = path.join(digitLabRoot(), '..', 'shared', 'mnist'), out] = process.argv.slice(2);
+  await chooseTrainingBackend(process.env.BACKEND ?? 'tensorflow', { quiet: true });
+  const spec = findMnistDataset('mnist');
+  if (!spec) throw new Error('internal: mnist is missing from the data catalogue');
+  const train = loadMnistFromDirectory(dir, spec).train;
+  const log = (line: string) => console.log(line);
+  const judge = process.env.KEEP_JUDGE === '1' ? await embeddedJudge() : await trainJudge(train, Number(process.env.COUNT ?? 40000), log);
+  const pair = await trainPairHead(train, Number(process.env.PAIRS ?? 120000), log);
+  const model = judgeWithPairHead(judge, pair);
+  const metadata = { modelName: 'piece_judge', dataSource: 'MNIST training digits: single digits, touching or overlapping pairs, and the sides of cuts through them' };
   if (out) await saveModel(model, out, metadata);
   await writeEmbedded(model, path.join(digitLabRoot(), 'lib', 'reading', 'judge-model.ts'));
 }
@@ -161,7 +152,7 @@ export async function writeEmbedded(model: tf.LayersModel, file: string): Promis
     const text = [
       '/* eslint-disable */',
       '// Generated by lib/bench/read-judge.ts (trained on MNIST training digits only): do not edit.',
-      '/** The reader\'s judge (one digit, two, or part of one): Keras topology and weight specs. */',
+      '/** The reader\'s judge (one digit, two, or part of one; then its pair head): Keras topology and weight specs. */',
       `export const JUDGE_TOPOLOGY = ${JSON.stringify(artifacts.modelTopology)};`,
       `export const JUDGE_WEIGHT_SPECS = ${JSON.stringify(artifacts.weightSpecs)};`,
       '/** Its weights, float32 little-endian, base64. */',

@@ -45,6 +45,7 @@ function digitFigure(d: ReadDigit): string {
   const input = pngImgTag(digitPng(d.input, 0, { size: [28, 28], scale: 2 }), 'the 28×28 input the model saw', { width: '56px', height: '56px' });
   const answer = `<b style="font-size:16px">${d.digit}</b> ${percent(d.probability)}<br>` +
     `<span style="${styleAttr({ color: VIZ_CSS.subtleText })}">then ${d.runnerUp.digit} ${percent(d.runnerUp.probability)}</span>` +
+    (d.readBy === 'pair head' ? `<br><span style="${styleAttr({ color: VIZ_CSS.subtleText })}">with the pair head</span>` : '') +
     (d.lowConfidence ? `<br><span style="${styleAttr({ color: VIZ_CSS.highlightText })}">low confidence</span>` : '');
   const pictures = `<div style="${styleAttr({ display: 'flex', gap: '4px', 'align-items': 'flex-end' })}">${cut}${input}</div>`;
   return `<figure style="${styleAttr({ margin: '0', display: 'flex', 'flex-direction': 'column', 'align-items': 'center', gap: '4px' })}">${pictures}` +

@@ -19,9 +19,47 @@ const JUDGE_MAX_INK_WIDTH = 52;
 export const JUDGE_ONE = 0;
 export const JUDGE_TWO = 1;
 export const JUDGE_PART = 2;
+/**
+ * Where the judge's pair head starts, when it has one: 101 more values, the probability that the
+ * piece is two digits reading "ab" at JUDGE_PAIR + 10a + b, and at JUDGE_NOT_A_PAIR that it is
+ * one digit. A classifier shown one side of a cut through overlapping digits sees a digit with a
+ * bite out of it and a stroke of its neighbour; the pair head sees both digits whole, as they
+ * were written, and was trained on exactly that (lib/bench/read-pair.ts).
+ */
+export const JUDGE_PAIR = 3;
+export const JUDGE_NOT_A_PAIR = JUDGE_PAIR + 100;
+
+/** The pair head's 100 pair probabilities ("ab" at 10a + b), or null for a judge without one. */
+export function pairProbabilities(verdict: readonly number[] | undefined): number[] | null {
+  return verdict && verdict.length > JUDGE_NOT_A_PAIR ? verdict.slice(JUDGE_PAIR, JUDGE_PAIR + 100) : null;
+}
+
+/** How likely the pair head finds it that the piece is two digits (0 for a judge without one). */
+export function pairShare(verdict: readonly number[] | undefined): number {
+  return verdict && verdict.length > JUDGE_NOT_A_PAIR ? 1 - verdict[JUDGE_NOT_A_PAIR] : 0;
+}
 
 /** Says, for each prepared piece (JUDGE_HEIGHT * JUDGE_WIDTH values), the probabilities of the three classes. */
 export type PieceJudge = (inputs: Float32Array[]) => Promise<number[][]> | number[][];
+
+/**
+ * What the judge's pair head says of the left and of the right digit of a piece (each the sum of
+ * the pair probabilities over the other digit; the two sum to pairShare), or null without one.
+ */
+export function pairMarginals(verdict: readonly number[] | undefined): [number[], number[]] | null {
+  const pairs = pairProbabilities(verdict);
+  if (!pairs) return null;
+  const left = new Array<number>(10).fill(0);
+  const right = new Array<number>(10).fill(0);
+  for (let a = 0; a < 10; a++) {
+    for (let b = 0; b < 10; b++) {
+      const p = pairs[10 * a + b];
+      left[a] += p;
+      right[b] += p;
+    }
+  }
+  return [left, right];
+}
 
 /** The piece's ink (ink 1 on 0) scaled to the judge's height, keeping its aspect, centred. */
 export function judgeInput(piece: InkPiece, strength: Float32Array, width: number): Float32Array {

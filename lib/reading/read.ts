@@ -11,7 +11,7 @@ import { inkPieces, median, type InkPiece } from './components';
 import { cutOut } from './cutout';
 import { findLines } from './lines';
 import { CUT_LIMITS } from './cuts';
-import { judgeInput, JUDGE_ONE, JUDGE_TWO, type PieceJudge } from './judge';
+import { judgeInput, JUDGE_ONE, JUDGE_TWO, pairMarginals, pairProbabilities, pairShare, type PieceJudge } from './judge';
 import { bestReading, layOutLine, SEGMENT_COSTS, type LineLayout, type LineOption } from './segment';
 
 /** Classifies prepared 28x28 digits (784 values, ink 1 on 0): ten probabilities each. */
@@ -27,6 +27,11 @@ export interface ReadDigit {
   /** [x, y, width, height] of its ink, in the picture's pixels. */
   box: [number, number, number, number];
   probabilities: number[];
+  /**
+   * Who read it: the digit classifier on the cut-out alone, or with the judge's pair head (a digit
+   * of two touching or overlapping ones; its probabilities are then the two opinions combined).
+   */
+  readBy: 'classifier' | 'pair head';
   /** The digit alone on plain paper, as handed to the preparation. */
   cutout: DigitImage;
   /** The prepared 28x28 input the classifier saw. */
@@ -112,6 +117,8 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
     if (option.kind === 'merge') return log(judged.get(option.digits[0])?.[JUDGE_ONE]);
     const piece = layout.pieces[option.from];
     if (option.kind === 'whole') return log(judged.get(piece)?.[JUDGE_ONE]);
+    // The small judge often calls overlapping digits "part of one"; the pair head knows pairs better.
+    if (option.kind === 'pair') return log(Math.max(judged.get(piece)?.[JUDGE_TWO] ?? 1, pairShare(judged.get(piece))));
     return log(judged.get(piece)?.[JUDGE_TWO]) + option.digits.reduce((s, d) => s + log(judged.get(d)?.[JUDGE_ONE]), 0);
   };
 
@@ -136,17 +143,65 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
   const probabilities = pieces.length ? await classify(pieces.map((p) => prepared.get(p)?.input as Float32Array)) : [];
   const scores = new Map<InkPiece, number[]>(pieces.map((p, i) => [p, probabilities[i]]));
 
+  // The two sides of a cut are read by the classifier and, when the judge has a pair head, by
+  // what it says of the whole piece: each side's probabilities become the product of the two
+  // (normalised for display), and the unnormalised best product is the side's score, so a cut
+  // the two disagree on costs more.
+  const fused = new Map<InkPiece, { probabilities: number[]; score: number }>();
+  if (options.judge) {
+    for (const layout of layouts) {
+      for (const option of layout.options) {
+        if (option.kind !== 'split') continue;
+        const pair = pairMarginals(judged.get(layout.pieces[option.from]));
+        if (!pair) continue;
+        option.digits.forEach((side, k) => {
+          const p = scores.get(side);
+          if (p) fused.set(side, fuse(p, pair[k]));
+        });
+      }
+      addPairOptions(layout);
+    }
+  }
+
+  // Overlapping digits cut apart leave sides that neither the classifier nor the judge likes (a
+  // digit with a bite out of it and a stroke of its neighbour), so a piece the pair head reads is
+  // also offered as its two digits as the head reads them, scored by the head alone, drawn with
+  // the boxes of the cut that agrees with it best.
+  function addPairOptions(layout: LineLayout): void {
+    layout.pieces.forEach((piece, i) => {
+      const verdict = judged.get(piece);
+      const pair = pairMarginals(verdict);
+      if (!verdict || !pair) return;
+      const splits = layout.options.filter((o) => o.from === i && o.kind === 'split' && o.digits.every((d) => fused.has(d)));
+      if (splits.length === 0) return;
+      const agreement = (o: LineOption) => o.digits.reduce((s, d) => s + (fused.get(d)?.score ?? -50), 0);
+      const best = splits.reduce((a, b) => (agreement(b) > agreement(a) ? b : a));
+      const top = Math.max(...(pairProbabilities(verdict) ?? [0]));
+      const [left, right] = pair;
+      const digits = best.digits.map((side, k) => {
+        const copy = { ...side };
+        prepared.set(copy, prepared.get(side) as { cutout: DigitImage; input: Float32Array | null });
+        scores.set(copy, scores.get(side) as number[]);
+        fused.set(copy, { probabilities: k === 0 ? left : right, score: Math.log(Math.max(1e-9, top)) / 2 });
+        return copy;
+      });
+      layout.options.push({ from: i, to: i + 1, kind: 'pair', digits, prior: -SEGMENT_COSTS.pair });
+    });
+  }
+
   const warnings: string[] = [];
   const readLines: ReadLine[] = [];
   for (const layout of layouts) {
     const digitScore = (option: LineOption, k: number): number => {
+      const side = fused.get(option.digits[k]);
+      if (side) return side.score;
       const p = scores.get(option.digits[k]);
       return p ? Math.log(Math.max(1e-9, Math.max(...p))) : -50;
     };
     const chosen = bestReading(layout, digitScore, options.judge ? judgeScore(layout) : undefined).flatMap((o) => o.digits);
     const digits = chosen
       .filter((piece) => scores.has(piece))
-      .map((piece) => readDigit(piece, scores.get(piece) as number[], prepared.get(piece) as { cutout: DigitImage; input: Float32Array }, factor, threshold));
+      .map((piece) => readDigit(piece, fused.get(piece)?.probabilities ?? (scores.get(piece) as number[]), fused.has(piece), prepared.get(piece) as { cutout: DigitImage; input: Float32Array }, factor, threshold));
     if (digits.length === 0) continue;
     readLines.push({ text: lineText(digits, layout.digitHeight * factor), digits, box: unionBox(digits.map((d) => d.box)) });
     if (layout.dropped > 0) warnings.push(`${layout.dropped} small mark(s) away from the digits ignored`);
@@ -157,7 +212,17 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
   return { text: readLines.map((l) => l.text).join('\n'), lines: readLines, warnings };
 }
 
-function readDigit(piece: InkPiece, p: number[], prep: { cutout: DigitImage; input: Float32Array }, factor: number, threshold: number): ReadDigit {
+/** Weight of the pair head's view of a side against the classifier's (see `fuse`). */
+export const PAIR_WEIGHT = 1;
+
+/** The classifier's probabilities `p` of one side of a cut, weighed with the pair head's `q`. */
+function fuse(p: number[], q: number[]): { probabilities: number[]; score: number } {
+  const product = p.map((v, d) => v * Math.max(1e-6, q[d]) ** PAIR_WEIGHT);
+  const sum = product.reduce((s, v) => s + v, 0);
+  return { probabilities: product.map((v) => v / sum), score: Math.log(Math.max(1e-9, Math.max(...product))) };
+}
+
+function readDigit(piece: InkPiece, p: number[], byPair: boolean, prep: { cutout: DigitImage; input: Float32Array }, factor: number, threshold: number): ReadDigit {
   const order = p.map((_, d) => d).sort((a, b) => p[b] - p[a]);
   return {
     digit: order[0],
@@ -166,6 +231,7 @@ function readDigit(piece: InkPiece, p: number[], prep: { cutout: DigitImage; inp
     lowConfidence: p[order[0]] < threshold,
     box: [piece.x * factor, piece.y * factor, piece.width * factor, piece.height * factor],
     probabilities: p,
+    readBy: byPair ? 'pair head' : 'classifier',
     cutout: prep.cutout,
     input: prep.input,
   };

@@ -33,6 +33,8 @@ export const SEGMENT_COSTS = {
   crossing: 0.5,
   /** Reading two pieces as one digit. */
   merge: 1,
+  /** Reading one piece as the two digits the judge's pair head sees in it. */
+  pair: 0.5,
   /** Without a judge, a digit wider than `wideAspect` (width / height) costs `wide` per unit of aspect beyond. */
   wideAspect: 0.95,
   wide: 12,
@@ -49,8 +51,11 @@ export const SEGMENT_COSTS = {
 export interface LineOption {
   from: number;
   to: number;
-  /** A piece as it is, a piece cut in two, or two pieces as one digit. */
-  kind: 'whole' | 'split' | 'merge';
+  /**
+   * A piece as it is, a piece cut in two, two pieces as one digit, or a piece read as two digits
+   * at once by the judge's pair head (its digits are the sides of the cut that agrees best).
+   */
+  kind: 'whole' | 'split' | 'merge' | 'pair';
   digits: InkPiece[];
   prior: number;
 }

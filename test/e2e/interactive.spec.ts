@@ -3,7 +3,8 @@
  * driven by headless Chromium the way a person would: open the walkthrough, switch the data
  * source to the embedded digits in the parameters cell, run the first cells with Shift+Enter, and
  * see the engine table, the label-count table and the class-distribution chart appear; then run
- * every cell with small parameters, the exercises' solutions included.
+ * every cell with small parameters, the exercises' solutions included, and write a number on the
+ * wide pad it leaves.
  * Classic Notebook has no plotly renderer, so the chart shows as the bundle's text/html fallback.
  */
 import { strict as assert } from 'assert';
@@ -15,6 +16,7 @@ import { chromiumUnavailable, explainBrowserFailure, launchChromium, offlineCont
 import { type NotebookServer, notebookServerUnavailable, registerTslabKernel, startNotebookServer } from '../helpers/jupyter';
 import { cleanUpInOrder } from '../helpers/process';
 import { skipIf } from '../helpers/skip';
+import { numberStrokes, waitForSteadyBox, writeWithMouse } from '../drawpad/browser-helpers';
 import { PROJECT_ROOT, createProjectSandbox, ensureLibraryBuilt, type ProjectSandbox } from './helpers';
 
 const PYTHON = process.env.DIGIT_LAB_PYTHON ?? '/usr/bin/python3';
@@ -163,6 +165,13 @@ describe('the walkthrough in classic Jupyter Notebook (Chromium) @slow', functio
     }));
     assert.deepEqual(seen.errors, [], 'no cell failed or wrote to stderr');
     assert.ok(seen.solutionOutputs.length >= 4 && seen.solutionOutputs.every((n) => n > 0), `every solution cell showed output: ${seen.solutionOutputs}`);
+    // The wide pad of section 10 works here too: three digits written in a row, three read, each boxed.
+    const numberCard = page.locator('.output_area .dlp-card.dlp-wide').first();
+    await numberCard.scrollIntoViewIfNeeded();
+    await waitForSteadyBox(page, numberCard);
+    const written = await writeWithMouse(page, numberCard, numberStrokes([1, 0, 7]));
+    assert.equal(written.digits.length, 3, `the number pad found three digits: ${JSON.stringify(written)}`);
+    assert.equal(written.boxes, 3, 'a box over each digit');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -16,9 +16,12 @@ import { predictImageFiles } from '../../lib/model/predict-files';
 import { trainTestSets } from '../../lib/model/recipe';
 import { composeNumber, type NumberStyle } from '../../lib/bench/read-numbers';
 import { inkPieces } from '../../lib/reading/components';
-import { loadJudgeModel, readNumber as readWith } from '../../lib/reading/model';
+import { JUDGE_PAIR, type PieceJudge } from '../../lib/reading/judge';
+import { loadJudgeModel, modelClassifier, modelJudge, readNumber as readWith } from '../../lib/reading/model';
+import { readText } from '../../lib/reading/read';
 import { MODEL_CACHE, trainedSeedCnn } from '../drawpad/fixtures';
 import { writeGrayPng } from './helpers';
+import { seededRandom } from '../../lib/common/random';
 
 function style(digits: number, gaps?: NumberStyle['gaps']): NumberStyle {
   return { digitHeight: 28, gaps: gaps ?? new Array(digits - 1).fill(5), slant: 0, drift: 0, stroke: 0, paper: 225, ink: 35, gradient: 6, noise: 2 };
@@ -94,6 +97,31 @@ describe('reading whole numbers @slow', function () {
     assert.ok(alone < cases.length - wrong.length, `without the judge ${alone} of ${cases.length} are read right too: the test shows nothing`);
   });
 
+  it("reads overlapping pairs with the judge's pair head that it misreads without it", async () => {
+    const withHead = modelJudge(judgeModel);
+    // The same judge with its pair head cut off: the one-or-two verdict alone.
+    const judgeOnly: PieceJudge = async (inputs) => (await withHead(inputs)).map((v) => v.slice(0, JUDGE_PAIR));
+    const classify = modelClassifier(model);
+    // Any held-out digits, not only those read surely alone: the bench's overlapping condition.
+    const random = seededRandom(5);
+    const numbers = Array.from({ length: 16 }, () => [0, 1, 2].map(() => Math.floor(random() * digits.count)));
+    let right = 0;
+    let rightWithout = 0;
+    const byHead: string[] = [];
+    for (const [k, indices] of numbers.entries()) {
+      const pic = composeNumber(digits, [indices], [style(3, ['overlap', 6])], 20 + k);
+      if (pieceCount(pic.image) !== 2) continue; // a digit in two pieces: not what this test is about
+      const r = await readText(pic.image, classify, { judge: withHead });
+      if (r.text === pic.text) right++;
+      if ((await readText(pic.image, classify, { judge: judgeOnly })).text === pic.text) rightWithout++;
+      byHead.push(r.lines[0]?.digits.map((d) => (d.readBy === 'pair head' ? 'P' : 'c')).join('') ?? '');
+    }
+    assert.ok(byHead.length >= 12, `only ${byHead.length} of ${numbers.length} numbers have their pair in one piece`);
+    assert.ok(right >= byHead.length - 2, `with the pair head only ${right} of ${byHead.length} overlapping pairs read right`);
+    assert.ok(right >= rightWithout + 3, `the pair head adds little: ${right} right with it, ${rightWithout} without`);
+    assert.ok(byHead.filter((h) => h === 'PPc').length >= byHead.length - 2, `the pair's digits say the pair head read them, the third digit not: ${byHead.join(' ')}`);
+  });
+
   it('keeps wide digits whole: no 0 read as two digits', async () => {
     const zeros = sure[0].slice(0, 12);
     const pic = composeNumber(digits, [zeros], [style(zeros.length)], 8);
@@ -151,9 +179,12 @@ describe('reading whole numbers @slow', function () {
         return file;
       });
       const predicted = await predictImageFiles(MODEL_CACHE, files);
+      // The touching 6 and 1 are read with the pair head's help; the other three by the classifier
+      // alone, which is what predict runs on their cut-outs.
+      assert.deepEqual(r.lines[0].digits.map((d) => d.readBy), ['classifier', 'pair head', 'pair head', 'classifier', 'classifier']);
       predicted.forEach((p, i) => {
         assert.ok(!('error' in p), JSON.stringify(p));
-        if ('error' in p) return;
+        if ('error' in p || r.lines[0].digits[i].readBy !== 'classifier') return;
         assert.equal(p.digit, r.lines[0].digits[i].digit);
         assert.ok(Math.abs(p.confidence - r.lines[0].digits[i].probability) < 1e-3);
       });

@@ -20,7 +20,7 @@ export interface NumberPadOptions {
   /** How the digit model's weights are embedded (default 'compact'; see DigitPadOptions). */
   encoding?: PadWeightEncoding;
   /**
-   * How the reader's judge is embedded (default 'compact', about 30 KB), or false to read
+   * How the reader's judge and its pair head are embedded (default 'compact', about 100 KB), or false to read
    * without it (only the pieces' widths and the classifier decide where touching digits are cut).
    */
   judge?: PadWeightEncoding | false;
