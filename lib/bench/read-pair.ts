@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../common/random';
 import type { ImageSet } from '../data/types';
-import { judgeInput, JUDGE_HEIGHT, JUDGE_WIDTH } from '../reading/judge';
+import { judgeInput, JUDGE_HEIGHT, JUDGE_JOIN_LAYER, JUDGE_WIDTH } from '../reading/judge';
 import { drawStyle, piecesOf } from './read-pieces';
 import { composeNumber } from './read-numbers';
 
@@ -87,6 +87,6 @@ export async function trainPairHead(train: ImageSet, count: number, log: (line: 
 export function judgeWithPairHead(judge: tf.LayersModel, pair: tf.LayersModel): tf.LayersModel {
   const input = tf.input({ shape: [JUDGE_HEIGHT, JUDGE_WIDTH, 1], name: 'piece' });
   const branch = (model: tf.LayersModel) => model.layers.reduce<tf.SymbolicTensor>((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
-  const output = tf.layers.concatenate({ name: 'judge_and_pair' }).apply([branch(judge), branch(pair)]) as tf.SymbolicTensor;
+  const output = tf.layers.concatenate({ name: JUDGE_JOIN_LAYER }).apply([branch(judge), branch(pair)]) as tf.SymbolicTensor;
   return tf.model({ name: 'piece_judge', inputs: input, outputs: output });
 }

@@ -39,8 +39,15 @@ export function pairShare(verdict: readonly number[] | undefined): number {
   return verdict && verdict.length > JUDGE_NOT_A_PAIR ? 1 - verdict[JUDGE_NOT_A_PAIR] : 0;
 }
 
-/** Says, for each prepared piece (JUDGE_HEIGHT * JUDGE_WIDTH values), the probabilities of the three classes. */
-export type PieceJudge = (inputs: Float32Array[]) => Promise<number[][]> | number[][];
+/**
+ * Says, for each prepared piece (JUDGE_HEIGHT * JUDGE_WIDTH values), the probabilities of the three
+ * classes, then the pair head's where it has one. With `{ pairs: false }` the pair head's values
+ * are not needed (the sides of cuts), and a judge may leave them out: it is most of the work.
+ */
+export type PieceJudge = (inputs: Float32Array[], options?: { pairs?: boolean }) => Promise<number[][]> | number[][];
+
+/** The name of the layer that joins the judge's output and its pair head's (lib/bench/read-pair.ts). */
+export const JUDGE_JOIN_LAYER = 'judge_and_pair';
 
 /**
  * What the judge's pair head says of the left and of the right digit of a piece (each the sum of

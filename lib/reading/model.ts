@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DigitImage } from '../imaging/gray';
 import { predictDigits } from '../model/evaluate';
 import { JUDGE_HEIGHT, JUDGE_WIDTH, type PieceJudge } from './judge';
+import { judgeBranch } from './judge-branch';
 import { JUDGE_TOPOLOGY, JUDGE_WEIGHT_SPECS, JUDGE_WEIGHTS } from './judge-model';
 import { readText, type DigitClassifier, type ReadOptions, type ReadResult } from './read';
 
@@ -13,12 +14,12 @@ export function modelClassifier(model: tf.LayersModel): DigitClassifier {
 
 /** A judge (one digit, two, or part of one) backed by a piece model: one `predict` call per batch. */
 export function modelJudge(model: tf.LayersModel): PieceJudge {
-  return async (inputs) => {
+  return async (inputs, options) => {
     const size = JUDGE_HEIGHT * JUDGE_WIDTH;
     const x = new Float32Array(inputs.length * size);
     inputs.forEach((v, i) => x.set(v, i * size));
     const batch = tf.tensor4d(x, [inputs.length, JUDGE_HEIGHT, JUDGE_WIDTH, 1]);
-    const out = model.predict(batch) as tf.Tensor2D;
+    const out = (options?.pairs === false ? judgeBranch(model) : model).predict(batch) as tf.Tensor2D;
     try {
       return (await out.array()) as number[][];
     } finally {

@@ -89,10 +89,10 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
   // one digit for sure are cut (cheaper, and a classifier sure of both halves of a 0 cannot
   // talk it into two); then of each side of each cut, and of each pair of pieces taken as one.
   const judged = new Map<InkPiece, number[]>();
-  const ask = async (pieces: InkPiece[]) => {
+  const ask = async (pieces: InkPiece[], pairs: boolean) => {
     const fresh = pieces.filter((p) => !judged.has(p));
     if (!options.judge || fresh.length === 0) return;
-    const answers = await options.judge(fresh.map((p) => judgeInput(p, ink.strength, work.width)));
+    const answers = await options.judge(fresh.map((p) => judgeInput(p, ink.strength, work.width)), { pairs });
     fresh.forEach((p, k) => judged.set(p, answers[k]));
   };
   const layouts = [];
@@ -102,9 +102,10 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
       continue;
     }
     const plain = layOutLine(line, ink.strength, work.width, { mayCut: () => false });
-    await ask(plain.pieces.filter((p) => p.width >= CUT_LIMITS.minWidth * Math.max(plain.digitHeight, p.height)));
+    await ask(plain.pieces.filter((p) => p.width >= CUT_LIMITS.minWidth * Math.max(plain.digitHeight, p.height)), true);
     const layout = layOutLine(line, ink.strength, work.width, { judged: true, mayCut: (_, i) => 1 - (judged.get(plain.pieces[i])?.[JUDGE_ONE] ?? 1) >= SEGMENT_COSTS.doubt });
-    await ask(layout.options.filter((o) => o.kind !== 'whole').flatMap((o) => o.digits));
+    // Only whole pieces are read as pairs: the sides of cuts and merged pieces need the verdict alone.
+    await ask(layout.options.filter((o) => o.kind !== 'whole').flatMap((o) => o.digits), false);
     // Pieces united with their parts are new objects in this layout: carry the verdicts over.
     layout.pieces.forEach((p, i) => {
       const v = judged.get(plain.pieces[i]);

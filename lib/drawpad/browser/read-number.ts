@@ -8,6 +8,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { rgbaToDigitImage } from '../../imaging/gray';
 import { DIGIT_INPUT_SIZE } from '../../imaging/preprocess';
 import { JUDGE_HEIGHT, JUDGE_WIDTH, type PieceJudge } from '../../reading/judge';
+import { judgeBranch } from '../../reading/judge-branch';
 import { readText, type DigitClassifier, type ReadResult } from '../../reading/read';
 
 /** Runs `model` on a batch of equally sized single-channel images; one row of outputs per image. */
@@ -28,7 +29,7 @@ export function padClassifier(model: LayersModel): DigitClassifier {
 
 /** The judge model as readText's judge. */
 export function padJudge(model: LayersModel): PieceJudge {
-  return (inputs) => predictBatch(model, inputs, JUDGE_HEIGHT, JUDGE_WIDTH);
+  return (inputs, options) => predictBatch(options?.pairs === false ? judgeBranch(model) : model, inputs, JUDGE_HEIGHT, JUDGE_WIDTH);
 }
 
 /** Reads the number written on `canvas` (see readText). */
