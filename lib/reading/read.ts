@@ -178,7 +178,8 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
       const agreement = (o: LineOption) => o.digits.reduce((s, d) => s + (fused.get(d)?.score ?? -50), 0);
       const best = splits.reduce((a, b) => (agreement(b) > agreement(a) ? b : a));
       const top = Math.max(...(pairProbabilities(verdict) ?? [0]));
-      const [left, right] = pair;
+      // Shown as ten probabilities summing to 1, like every digit; the score keeps the head's doubt.
+      const [left, right] = pair.map((q) => q.map((v) => v / Math.max(1e-9, q.reduce((s, x) => s + x, 0))));
       const digits = best.digits.map((side, k) => {
         const copy = { ...side };
         prepared.set(copy, prepared.get(side) as { cutout: DigitImage; input: Float32Array | null });

@@ -115,6 +115,7 @@ describe('reading whole numbers @slow', function () {
       if (r.text === pic.text) right++;
       if ((await readText(pic.image, classify, { judge: judgeOnly })).text === pic.text) rightWithout++;
       byHead.push(r.lines[0]?.digits.map((d) => (d.readBy === 'pair head' ? 'P' : 'c')).join('') ?? '');
+      for (const d of r.lines.flatMap((l) => l.digits)) assert.ok(Math.abs(d.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4, `${pic.text}: probabilities of ${d.digit} (${d.readBy}) sum to 1`);
     }
     assert.ok(byHead.length >= 12, `only ${byHead.length} of ${numbers.length} numbers have their pair in one piece`);
     assert.ok(right >= byHead.length - 2, `with the pair head only ${right} of ${byHead.length} overlapping pairs read right`);
