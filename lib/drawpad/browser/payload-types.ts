@@ -1,5 +1,6 @@
 /** What the Node side embeds in a pad's output and the browser runtime reads. Types only. */
 import type { PreprocessOptions } from '../../imaging/preprocess';
+import type { ReadDigit } from '../../reading/read';
 
 /**
  * How the embedded weights are stored, all with tfjs' own weight quantization (decoded when
@@ -62,16 +63,8 @@ export interface NumberPadConfig {
   lowConfidence?: number;
 }
 
-/** One digit of a number pad's reading, as `digit-lab read --json` gives it. */
-export interface NumberPadDigit {
-  digit: number;
-  probability: number;
-  runnerUp: { digit: number; probability: number };
-  lowConfidence: boolean;
-  /** [x, y, width, height] in canvas pixels. */
-  box: [number, number, number, number];
-  probabilities: number[];
-}
+/** One digit of a number pad's reading, as `digit-lab read --json` gives it (box in canvas pixels). */
+export type NumberPadDigit = Pick<ReadDigit, 'digit' | 'probability' | 'runnerUp' | 'lowConfidence' | 'box' | 'probabilities'>;
 
 /** What a mounted number pad exposes on its root element (`root.digitLabPadState`). */
 export interface NumberPadState {
