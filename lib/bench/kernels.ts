@@ -1,5 +1,5 @@
 /**
- * Per-kernel timings on the wasm backend for the seed CNN's training shapes (batch 128): the stock
+ * Per-kernel timings on the wasm backend for the seed and best CNNs' training shapes (batch 128): the stock
  * tfjs-backend-wasm kernel (where one exists) against ours. Wall time is what training feels;
  * CPU time (all threads of the process) is steadier on a shared machine.
  */
@@ -45,6 +45,19 @@ const CASES: KernelCase[] = [
   { kernel: 'BatchMatMul', label: 'dense1 input grad (dy·Wᵀ)', inputs: { a: [B, 128], b: [4608, 128] },
     attrs: { transposeA: false, transposeB: true } },
   { kernel: 'Tile', label: 'batch-norm broadcast', inputs: { x: [1, 1, 1, 64] }, attrs: { reps: [B, 14, 14, 1] } },
+  // The best model (compactCnn): where its training step spends most of its time.
+  { kernel: 'Conv2DBackpropFilter', label: 'best conv1 3x3x1->24', inputs: { x: [B, 28, 28, 1], dy: [B, 26, 26, 24] },
+    attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 1, 24] } },
+  { kernel: 'Conv2DBackpropFilter', label: 'best conv2 3x3x24->48', inputs: { x: [B, 13, 13, 24], dy: [B, 11, 11, 48] },
+    attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 24, 48] } },
+  { kernel: 'Conv2DBackpropInput', label: 'best conv2 3x3x24->48', inputs: { dy: [B, 11, 11, 48], filter: [3, 3, 24, 48] },
+    attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', inputShape: [B, 13, 13, 24] } },
+  { kernel: 'Conv2DBackpropFilter', label: 'best conv3 3x3x48->48', inputs: { x: [B, 11, 11, 48], dy: [B, 9, 9, 48] },
+    attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 48, 48] } },
+  { kernel: 'Conv2DBackpropInput', label: 'best conv3 3x3x48->48', inputs: { dy: [B, 9, 9, 48], filter: [3, 3, 48, 48] },
+    attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', inputShape: [B, 11, 11, 48] } },
+  { kernel: 'MaxPoolGrad', label: 'best pool1 26->13 x24', inputs: { dy: [B, 13, 13, 24], input: [B, 26, 26, 24], output: [B, 13, 13, 24] },
+    attrs: { filterSize: [2, 2], strides: [2, 2], pad: 'valid' } },
 ];
 
 function median(values: number[]): number {

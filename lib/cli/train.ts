@@ -8,17 +8,19 @@
 import { Command, Option } from 'commander';
 import * as path from 'path';
 import { MODEL_NAME_ALIASES, MODEL_NAMES, resolveModelName } from '../model/model-names';
+import { MODEL_RECIPES, type ModelRecipe } from '../model/model-recipes';
 import { modelOutputDirProblem } from '../model/output-dir';
 import type { TrainRecipeOptions, TrainRecipeSummary } from '../model/recipe';
 import { action, CliError, printJson } from './common';
 import { addOptions, augmentFlag, BACKEND_OPTION, intFlag, namingBackendFlag, numberFlag, type OptionSpec } from './flags';
 
-interface TrainFlags {
+export interface TrainFlags {
   model: string;
-  epochs: string;
-  batch: string;
-  augment: string;
-  copies: string;
+  epochs?: string;
+  batch?: string;
+  augment?: string;
+  copies?: string;
+  /** true for --fresh, false for --no-fresh, undefined: the model's recipe. */
   fresh?: boolean;
   data?: string;
   dataset?: string;
@@ -37,13 +39,22 @@ interface TrainFlags {
   json?: boolean;
 }
 
+/** A recipe setting for `--help`: "default 128" when every model agrees, else "default: reference 5, best 4, tiny 5". */
+function recipeDefaults(setting: (recipe: ModelRecipe) => string): string {
+  const values = MODEL_NAMES.map((name) => setting(MODEL_RECIPES[name]));
+  if (values.every((v) => v === values[0])) return `default ${values[0]}`;
+  return `default by model: ${MODEL_NAMES.map((name, i) => `${name} ${values[i]}`).join(', ')}`;
+}
+
 /** The options after --model, in the order `--help` lists them. */
 const TRAIN_OPTIONS: readonly OptionSpec[] = [
-  ['--epochs <n>', 'training epochs', '5'],
-  ['--batch <n>', 'batch size', '128'],
-  ['--augment <spec>', 'augmentation: none, reference, strong (rotation 10, shifts 0.1, zoom 0.1) or JSON augment options', 'reference'],
-  ['--copies <k>', 'augmented copies added to the training set', '1'],
-  ['--fresh', 'draw new augmented copies every epoch instead of once'],
+  ['--epochs <n>', `training epochs (${recipeDefaults((r) => String(r.epochs))})`],
+  ['--batch <n>', `batch size (${recipeDefaults((r) => String(r.batchSize))})`],
+  ['--augment <spec>', 'augmentation: none, reference, strong (rotation 10, shifts 0.1, zoom 0.1) or JSON augment options ' +
+    `(${recipeDefaults((r) => r.augmentName)})`],
+  ['--copies <k>', `augmented copies added to the training set (${recipeDefaults((r) => String(r.copies))})`],
+  ['--fresh', `draw new augmented copies every epoch instead of once (${recipeDefaults((r) => (r.fresh ? 'fresh' : 'once'))})`],
+  ['--no-fresh', 'make the augmented copies once'],
   ['--data <source>', 'data source: auto, embedded, cache, a directory or a URL'],
   ['--dataset <id>', 'data set id (mnist, fashion-mnist, kmnist)'],
   ['--data-dir <dir>', 'data cache directory'],
@@ -84,16 +95,20 @@ async function trainCommand(flags: TrainFlags): Promise<void> {
   }
 }
 
-/** The recipe's options from the flags, each checked (and a bad one reported) before anything loads. */
-function recipeOptions(flags: TrainFlags): TrainRecipeOptions {
+/**
+ * The recipe's options from the flags, each checked (and a bad one reported) before anything loads;
+ * what a flag leaves out comes from the model's recipe (MODEL_RECIPES).
+ */
+export function recipeOptions(flags: TrainFlags): TrainRecipeOptions {
   const model = resolveModelName(flags.model);
+  const recipe = MODEL_RECIPES[model];
   return {
     model,
-    augment: augmentFlag(flags.augment),
-    epochs: intFlag('--epochs', flags.epochs, 1),
-    batchSize: intFlag('--batch', flags.batch, 1),
-    copies: intFlag('--copies', flags.copies, 0),
-    freshAugmentation: flags.fresh === true,
+    augment: flags.augment === undefined ? { ...recipe.augment } : augmentFlag(flags.augment),
+    epochs: intFlag('--epochs', flags.epochs, 1) ?? recipe.epochs,
+    batchSize: intFlag('--batch', flags.batch, 1) ?? recipe.batchSize,
+    copies: intFlag('--copies', flags.copies, 0) ?? recipe.copies,
+    freshAugmentation: flags.fresh ?? recipe.fresh,
     data: flags.data,
     dataset: flags.dataset,
     dataDir: flags.dataDir,

@@ -81,3 +81,39 @@ export function shuffledBatches(set: ImageSet, options: ShuffledBatchesOptions):
     }
   } as () => Iterator<ImageBatch>);
 }
+
+/** Options of freshlyAugmentedBatches. */
+export interface FreshBatchesOptions {
+  batchSize: number;
+  /** The random transforms, e.g. STRONG_AUGMENTATION. */
+  augment: AugmentOptions;
+  /** Augmented copies of every picture added in each pass (default 1). */
+  copies?: number;
+  /** The run's seed: pass e gets the copies and the order of trainModel's fresh epoch e. */
+  seed: number;
+}
+
+/**
+ * Like shuffledBatches over augmentedTrainingSet, but every pass (fitDataset makes one per epoch)
+ * draws new augmented copies, as trainModel does with `fresh`: the best recipe's data. The copies
+ * are made at the start of each pass, so a pass begins with a pause of a few seconds.
+ */
+export function freshlyAugmentedBatches(set: ImageSet, options: FreshBatchesOptions): tf.data.Dataset<ImageBatch> {
+  checkImageSet(set, 'freshlyAugmentedBatches');
+  validateAugmentOptions(options.augment);
+  const { batchSize, seed } = options;
+  const copies = options.copies ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`freshlyAugmentedBatches: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(copies) || copies < 0) throw new Error(`freshlyAugmentedBatches: copies must be a whole number >= 0, got ${copies}`);
+  if (set.count === 0) throw new Error('freshlyAugmentedBatches: the set is empty');
+  let passes = 0;
+  const pass = async function* (): AsyncGenerator<ImageBatch> {
+    const epoch = passes++;
+    const examples = await withAugmentedCopies(set, options.augment, copies, augmentSeed(seed, epoch));
+    const order = shuffledIndices(examples.count, shuffleSeed(seed, epoch));
+    for (let start = 0; start < examples.count; start += batchSize) {
+      yield gatherBatch(examples, order.subarray(start, Math.min(start + batchSize, examples.count)));
+    }
+  };
+  return tf.data.generator(pass as unknown as () => Iterator<ImageBatch>);
+}

@@ -61,6 +61,8 @@ export interface TrainRecipeSummary {
   batchSize: number;
   augment: AugmentOptions | null;
   copies: number;
+  /** Whether the augmented copies were drawn anew every epoch. */
+  fresh: boolean;
   seed: number;
   dataset: string;
   dataSource: { kind: string; location: string; subset: boolean; note?: string };
@@ -129,6 +131,7 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       augment: options.augment ? { options: options.augment, copies: options.copies, fresh: options.freshAugmentation } : undefined,
       seed: options.seed,
       learningRateSchedule: defaultLearningRateSchedule(modelName),
+      scheduleEveryBatch: true,
       earlyStopping: options.patience === undefined ? undefined : { patience: options.patience },
       checkpointDir: options.checkpointDir,
       checkpointMetadata: { modelName: modelName },
@@ -159,6 +162,7 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       batchSize: options.batchSize,
       augment: options.augment,
       copies: options.augment ? options.copies : 0,
+      fresh: options.augment !== null && options.copies > 0 && options.freshAugmentation === true,
       seed: result.seed,
       dataset: data.dataset,
       dataSource,

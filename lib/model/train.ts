@@ -45,6 +45,8 @@ export interface TrainOptions {
   seed?: number;
   /** Learning rate for each 0-based epoch, given the optimizer's initial rate and the epoch count. */
   learningRateSchedule?: LearningRateSchedule;
+  /** Ask the schedule before every batch, not only at the start of each epoch (default false). */
+  scheduleEveryBatch?: boolean;
   /** Stop when the monitored metric has not improved for `patience` epochs. */
   earlyStopping?: EarlyStopping;
   /** Metric for early stopping and checkpoints (default valLoss with validation data, else loss). */
@@ -63,7 +65,10 @@ export interface TrainOptions {
   batchEventEvery?: number;
 }
 
-/** Learning rate for a 0-based epoch, given the optimizer's initial rate and the epoch count. */
+/**
+ * Learning rate for a 0-based epoch, given the optimizer's initial rate and the epoch count; with
+ * `scheduleEveryBatch` the epoch is fractional (epoch + the fraction of its batches done).
+ */
 export type LearningRateSchedule = (epoch: number, initial: number, epochs: number) => number;
 
 /** What trainModel returns. */
@@ -175,7 +180,7 @@ async function trainEpochs(
   let examples = run.train;
   for (let epoch = 0; epoch < run.epochs; epoch++) {
     examples = await epochExamples(run, epoch, examples);
-    const record = await trainEpoch(run, examples, epoch, learningRateFor(epoch), dropouts);
+    const record = await trainEpoch(run, examples, epoch, learningRateFor, dropouts);
     if (run.validation) await addValidation(run, run.validation, record);
     history.push(record);
     const improved = best.observe(run.model, record);
@@ -198,11 +203,16 @@ async function epochExamples(run: TrainingRun, epoch: number, previous: ImageSet
 }
 
 /** One pass over `examples` in this epoch's shuffled order; returns the epoch's record (without validation). */
-async function trainEpoch(run: TrainingRun, examples: ImageSet, epoch: number, lr: number, dropouts: DropoutSeeds): Promise<EpochRecord> {
+async function trainEpoch(
+  run: TrainingRun, examples: ImageSet, epoch: number, learningRateFor: (epoch: number) => number, dropouts: DropoutSeeds,
+): Promise<EpochRecord> {
   const order = shuffledIndices(examples.count, shuffleSeed(run.seed, epoch));
   const started = performance.now();
   const means = new EpochMeans();
+  const lr = learningRateFor(epoch);
   for (let batch = 0; batch < run.batchesPerEpoch; batch++) {
+    // A per-batch schedule sees how far into the epoch a batch is, so a short run's warm-up and decay are smooth.
+    if (batch > 0 && run.options.scheduleEveryBatch) learningRateFor(epoch + batch / run.batchesPerEpoch);
     const indices = order.subarray(batch * run.batchSize, Math.min((batch + 1) * run.batchSize, examples.count));
     dropouts.reseed(run.seed, epoch, batch);
     const [loss, acc] = await trainBatch(run.model, examples, indices);

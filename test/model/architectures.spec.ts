@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
-import { createModel, defaultLearningRateSchedule, modelSummaryRows, MODEL_NAMES, referenceCnn, resolveModelName, seedCnn } from '../../lib/model/architectures';
+import { compactCnn, createModel, defaultLearningRateSchedule, modelSummaryRows, MODEL_NAMES, oneCycleRate, referenceCnn, resolveModelName, seedCnn } from '../../lib/model/architectures';
 import { describeEachBackend } from '../helpers/backends';
 
 describeEachBackend('models', (backend) => {
@@ -40,6 +40,23 @@ describeEachBackend('models', (backend) => {
     assert.throws(() => createModel('huge' as never), /unknown model "huge"/);
   });
 
+  it("'best' is the compact CNN: batch norm only after the cheap first convolution, 231,930 parameters", () => {
+    const model = createModel('best', { seed: 1 });
+    assert.equal(model.name, 'compact_cnn');
+    assert.equal(model.countParams(), 231930);
+    const rows = modelSummaryRows(model);
+    assert.deepEqual(rows.map((r) => r.type), [
+      'Conv2D', 'MaxPooling2D', 'Conv2D', 'BatchNormalization', 'Activation', 'Conv2D', 'BatchNormalization', 'Activation',
+      'MaxPooling2D', 'Flatten', 'Dense', 'BatchNormalization', 'Activation', 'Dropout', 'Dense',
+    ]);
+    assert.deepEqual(rows[1].outputShape, [null, 13, 13, 24]);
+    assert.deepEqual(rows[9].outputShape, [null, 768]);
+    model.dispose();
+    const narrow = compactCnn({ filters: 8, units: 16 });
+    assert.deepEqual(modelSummaryRows(narrow)[5].outputShape, [null, 9, 9, 16]);
+    narrow.dispose();
+  });
+
   it('the same seed gives the same initial weights', () => {
     const a = createModel('best', { seed: 9 });
     const b = createModel('best', { seed: 9 });
@@ -50,12 +67,18 @@ describeEachBackend('models', (backend) => {
 });
 
 describe('models: learning-rate schedules', () => {
-  it('the best model decays its learning rate; the seed recipe keeps it constant', () => {
+  it('the best model warms up and then decays its rate (one-cycle, by fractional epoch); the seed recipe keeps it constant', () => {
     const schedule = defaultLearningRateSchedule('best')!;
-    assert.equal(schedule(0, 1e-3, 10), 1e-3);
-    assert.ok(schedule(3, 1e-3, 10) < schedule(2, 1e-3, 10));
-    assert.ok(Math.abs(schedule(9, 1e-3, 10) - 5e-5) < 1e-12, 'ends at 5% of the initial rate');
-    assert.equal(schedule(0, 1e-3, 1), 1e-3);
+    assert.equal(schedule, oneCycleRate);
+    const peak = 3e-3;
+    const near = (a: number, b: number) => Math.abs(a - b) < 1e-12;
+    assert.ok(near(schedule(0, peak, 4), 0.1 * peak), 'starts at 10% of the peak');
+    assert.ok(schedule(0.3, peak, 4) > schedule(0.1, peak, 4), 'rises during the warm-up');
+    assert.ok(near(schedule(0.6, peak, 4), peak), 'peaks at 15% of the run');
+    const later = [1, 1.5, 2, 3, 3.9].map((e) => schedule(e, peak, 4));
+    later.forEach((rate, i) => assert.ok(i === 0 || rate < later[i - 1], `falls after the peak (${later.join(', ')})`));
+    assert.ok(near(schedule(4, peak, 4), 0.01 * peak), 'ends at 1% of the peak');
+    assert.ok(schedule(3.9, peak, 4) < 0.03 * peak);
     assert.equal(defaultLearningRateSchedule('reference'), undefined);
   });
 

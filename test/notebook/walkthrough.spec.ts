@@ -142,6 +142,29 @@ console.log(JSON.stringify({ summary: summary, sums: sums, loss: network.loss, o
       for (const cell of solutions) assert.ok((cell.outputs ?? []).length > 0, `${cell.id} shows something`);
     });
 
+    it('trains the "best" model by its recipe: fresh copies every epoch, the one-cycle rate, the compact network', async () => {
+      const nb = readWalkthrough();
+      const upToTraining = nb.cells.slice(0, nb.cells.findIndex((c) => c.id === cellById(nb, 'cell-19').id) + 1);
+      const probe = `
+const optimizer = model.optimizer as unknown as { learningRate: number };
+console.log(JSON.stringify({ name: model.name, fresh: freshCopies, perEpoch: picturesPerEpoch, rate: optimizer.learningRate }));`;
+      const small: Notebook = {
+        ...nb,
+        cells: [...upToTraining.filter((c) => !tags(c).includes('solution')), { cell_type: 'code', id: 'probe', metadata: {}, execution_count: null, outputs: [], source: probe }],
+      };
+      const file = path.join(dir, 'best.ipynb');
+      fs.writeFileSync(file, JSON.stringify(small));
+      const params = { ...smallRun(path.join(dir, 'best-model')), trainLimit: 400, epochs: 2, modelName: 'best' };
+      const result = await executeNotebook(file, { cwd: NOTEBOOKS, parameters: params, allowErrors: true });
+      assert.deepEqual(errorsOf(result.notebook), []);
+      const text = (result.notebook.cells as AnyCell[]).flatMap((c) => (c.outputs ?? []).map((o) => joinSource(o.text ?? ''))).join('');
+      // 400 digits less the 10% held out for validation, each with a fresh copy per epoch.
+      assert.match(text, /trained on 720 pictures per epoch in /);
+      const printed = JSON.parse(text.trim().split('\n').pop()!) as { name: string; fresh: boolean; perEpoch: number; rate: number };
+      assert.deepEqual({ name: printed.name, fresh: printed.fresh, perEpoch: printed.perEpoch }, { name: 'compact_cnn', fresh: true, perEpoch: 720 });
+      assert.ok(Math.abs(printed.rate - 3e-3) < 1e-9, `the schedule gave the rate back after training: ${printed.rate}`);
+    });
+
     it('makes a handout without solution code that runs top to bottom', async () => {
       const nb = readWalkthrough();
       const { notebook, solutions } = handoutNotebook(nb);
