@@ -1,7 +1,8 @@
 /**
  * The two things trainModel does between batches that `model.fit` does not, as standard tfjs
- * callbacks: a learning rate per epoch or per batch (the "best" recipe's one-cycle schedule) and dropout masks that repeat
- * from run to run (tfjs draws them from Math.random unless a layer has a seed).
+ * callbacks: a learning rate per epoch or per batch (the "best" recipe's one-cycle schedule) and
+ * dropout masks that repeat from run to run (tfjs draws them from Math.random unless a layer has a
+ * seed).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LearningRateSchedule } from './train';
