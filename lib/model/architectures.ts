@@ -39,6 +39,33 @@ export function referenceCnn(options: { learningRate?: number; seed?: number } =
   return model;
 }
 
+/**
+ * He-normal initialisers seeded `seed + 1`, `seed + 2`, ... in the order layers ask for them, so a
+ * seeded model repeats exactly; without a seed, undefined (tfjs's own unseeded default).
+ */
+function seededHeNormal(seed: number | undefined): () => Initializer | undefined {
+  let offset = 0;
+  return () => (seed === undefined ? undefined : tf.initializers.heNormal({ seed: seed + ++offset }));
+}
+
+/** Flatten, a dense layer with batch norm, relu and dropout, then the 10-way softmax. */
+function addNormedClassifier(
+  model: tf.Sequential, head: { units: number; dropout: number; init: () => Initializer | undefined },
+): void {
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: head.units, useBias: false, kernelInitializer: head.init() }));
+  model.add(tf.layers.batchNormalization());
+  model.add(tf.layers.activation({ activation: 'relu' }));
+  model.add(tf.layers.dropout({ rate: head.dropout }));
+  model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: head.init() }));
+}
+
+/** Compiles with Adam at `learningRate`, categorical cross-entropy and accuracy; returns the model. */
+function compileAdam(model: tf.Sequential, learningRate: number): tf.Sequential {
+  model.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
 /** Options of the stronger model. */
 export interface StrongCnnOptions {
   /** Initial Adam learning rate (default 2e-3); a schedule passed to trainModel may change it per epoch. */
@@ -63,9 +90,7 @@ export interface StrongCnnOptions {
  */
 export function strongCnn(options: StrongCnnOptions = {}): tf.LayersModel {
   const f = options.filters ?? 32;
-  let offset = 0;
-  const init = () =>
-    options.seed === undefined ? undefined : tf.initializers.heNormal({ seed: options.seed + ++offset });
+  const init = seededHeNormal(options.seed);
   const model = tf.sequential({ name: 'strong_cnn' });
   const convBn = (filters: number, first = false) => {
     model.add(tf.layers.conv2d({
@@ -83,18 +108,8 @@ export function strongCnn(options: StrongCnnOptions = {}): tf.LayersModel {
   convBn(2 * f);
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.dropout({ rate: options.convDropout ?? 0.25 }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 256, useBias: false, kernelInitializer: init() }));
-  model.add(tf.layers.batchNormalization());
-  model.add(tf.layers.activation({ activation: 'relu' }));
-  model.add(tf.layers.dropout({ rate: options.denseDropout ?? 0.4 }));
-  model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init() }));
-  model.compile({
-    optimizer: tf.train.adam(options.learningRate ?? 2e-3),
-    loss: 'categoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
-  return model;
+  addNormedClassifier(model, { units: 256, dropout: options.denseDropout ?? 0.4, init });
+  return compileAdam(model, options.learningRate ?? 2e-3);
 }
 
 /** Options of the compact model. */
@@ -121,9 +136,7 @@ export interface CompactCnnOptions {
  */
 export function compactCnn(options: CompactCnnOptions = {}): tf.LayersModel {
   const f = options.filters ?? 24;
-  let offset = 0;
-  const init = () =>
-    options.seed === undefined ? undefined : tf.initializers.heNormal({ seed: options.seed + ++offset });
+  const init = seededHeNormal(options.seed);
   const model = tf.sequential({ name: 'compact_cnn' });
   model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: f, kernelSize: 3, activation: 'relu', kernelInitializer: init() }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
@@ -133,18 +146,8 @@ export function compactCnn(options: CompactCnnOptions = {}): tf.LayersModel {
     model.add(tf.layers.activation({ activation: 'relu' }));
   }
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: options.units ?? 256, useBias: false, kernelInitializer: init() }));
-  model.add(tf.layers.batchNormalization());
-  model.add(tf.layers.activation({ activation: 'relu' }));
-  model.add(tf.layers.dropout({ rate: options.dropout ?? 0.4 }));
-  model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init() }));
-  model.compile({
-    optimizer: tf.train.adam(options.learningRate ?? 3e-3),
-    loss: 'categoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
-  return model;
+  addNormedClassifier(model, { units: options.units ?? 256, dropout: options.dropout ?? 0.4, init });
+  return compileAdam(model, options.learningRate ?? 3e-3);
 }
 
 /**
