@@ -22,6 +22,8 @@ export interface TrainFlags {
   copies?: string;
   /** true for --fresh, false for --no-fresh, undefined: the model's recipe. */
   fresh?: boolean;
+  ensemble?: string;
+  tta?: boolean;
   data?: string;
   dataset?: string;
   dataDir?: string;
@@ -55,6 +57,8 @@ const TRAIN_OPTIONS: readonly OptionSpec[] = [
   ['--copies <k>', `augmented copies added to the training set (${recipeDefaults((r) => String(r.copies))})`],
   ['--fresh', `draw new augmented copies every epoch instead of once (${recipeDefaults((r) => (r.fresh ? 'fresh' : 'once'))})`],
   ['--no-fresh', 'make the augmented copies once'],
+  ['--ensemble <k>', 'train k models (seeds seed, seed+1, ...) and save their average as one model (default 1)'],
+  ['--tta', 'test-time augmentation: the saved model averages its predictions over the picture and its four one-pixel shifts'],
   ['--data <source>', 'data source: auto, embedded, cache, a directory or a URL'],
   ['--dataset <id>', 'data set id (mnist, fashion-mnist, kmnist)'],
   ['--data-dir <dir>', 'data cache directory'],
@@ -109,6 +113,8 @@ export function recipeOptions(flags: TrainFlags): TrainRecipeOptions {
     batchSize: intFlag('--batch', flags.batch, 1) ?? recipe.batchSize,
     copies: intFlag('--copies', flags.copies, 0) ?? recipe.copies,
     freshAugmentation: flags.fresh ?? recipe.fresh,
+    members: intFlag('--ensemble', flags.ensemble, 1) ?? 1,
+    shiftAveraging: flags.tta === true,
     data: flags.data,
     dataset: flags.dataset,
     dataDir: flags.dataDir,
@@ -140,8 +146,12 @@ function checkOutputFlag(flag: string, dir: string, force: boolean | undefined):
 /** The summary for a person: test accuracy, what was trained, and where the model went. */
 function summaryText(summary: TrainRecipeSummary): string {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  return `${summary.model} model: test accuracy ${pct(summary.testAccuracy)} on ${summary.testExamples} ` +
+  const members = summary.members;
+  const what = members === undefined ? `${summary.model} model` : `${summary.model} ensemble of ${members.length}`;
+  const unshifted = summary.unshiftedTestAccuracy === undefined ? '' : ` (${pct(summary.unshiftedTestAccuracy)} without the shifts)`;
+  return `${what}: test accuracy ${pct(summary.testAccuracy)}${unshifted} on ${summary.testExamples} ` +
     `${summary.testSplit === 'official' ? 'official test' : 'held-out'} examples\n` +
-    `trained ${summary.epochs} epochs on ${summary.trainExamples} examples in ${summary.trainSeconds.toFixed(1)} s ` +
+    (members === undefined ? '' : `members (seeds ${members.map((m) => m.seed).join(', ')}): ${members.map((m) => pct(m.testAccuracy)).join(', ')}\n`) +
+    `trained ${members === undefined ? '' : `${members.length} x `}${summary.epochs} epochs on ${summary.trainExamples} examples in ${summary.trainSeconds.toFixed(1)} s ` +
     `(${summary.backend} backend)\nsaved to ${summary.out}\n`;
 }

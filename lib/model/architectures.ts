@@ -19,9 +19,9 @@ function seededGlorot(seed: number | undefined): (offset: number) => Initializer
  * MaxPool 2, Flatten, Dense 128/64/32 relu, Dense 10 softmax; Adam (lr 1e-3), categorical
  * cross-entropy. 634,154 parameters.
  */
-export function referenceCnn(options: { learningRate?: number; seed?: number } = {}): tf.LayersModel {
+export function referenceCnn(options: CreateModelOptions = {}): tf.LayersModel {
   const init = seededGlorot(options.seed);
-  const model = tf.sequential({ name: 'reference_cnn' });
+  const model = tf.sequential({ name: options.name ?? 'reference_cnn' });
   model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.conv2d({ filters: 128, kernelSize: 2, activation: 'relu', kernelInitializer: init(2) }));
@@ -113,7 +113,7 @@ export function strongCnn(options: StrongCnnOptions = {}): tf.LayersModel {
 }
 
 /** Options of the compact model. */
-export interface CompactCnnOptions {
+export interface CompactCnnOptions extends CreateModelOptions {
   /** Initial (peak) Adam learning rate (default 3e-3); the default schedule warms up to it and decays. */
   learningRate?: number;
   /** Seed of the weight initialisers. */
@@ -137,7 +137,7 @@ export interface CompactCnnOptions {
 export function compactCnn(options: CompactCnnOptions = {}): tf.LayersModel {
   const f = options.filters ?? 24;
   const init = seededHeNormal(options.seed);
-  const model = tf.sequential({ name: 'compact_cnn' });
+  const model = tf.sequential({ name: options.name ?? 'compact_cnn' });
   model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: f, kernelSize: 3, activation: 'relu', kernelInitializer: init() }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   for (let i = 0; i < 2; i++) {
@@ -154,9 +154,9 @@ export function compactCnn(options: CompactCnnOptions = {}): tf.LayersModel {
  * A deliberately small CNN (conv 8 3x3, max pool, dense 10; 13,610 parameters) for smoke tests and
  * quick demos: it trains in seconds even on the plain cpu backend and still reaches ~95% on MNIST.
  */
-export function tinyCnn(options: { learningRate?: number; seed?: number } = {}): tf.LayersModel {
+export function tinyCnn(options: CreateModelOptions = {}): tf.LayersModel {
   const init = seededGlorot(options.seed);
-  const model = tf.sequential({ name: 'tiny_cnn' });
+  const model = tf.sequential({ name: options.name ?? 'tiny_cnn' });
   model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.flatten());
@@ -169,6 +169,8 @@ export function tinyCnn(options: { learningRate?: number; seed?: number } = {}):
 export interface CreateModelOptions {
   learningRate?: number;
   seed?: number;
+  /** The model's name (default: its architecture's, e.g. 'compact_cnn'); members of an ensemble need their own. */
+  name?: string;
 }
 
 /** The reference CNN under its older name. */

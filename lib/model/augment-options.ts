@@ -59,9 +59,8 @@ export const REFERENCE_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
 });
 
 /**
- * The augmentation of the stronger model's measured recipe (99.64% on the official test set:
- * 3 epochs, batch 128, one fresh augmented copy per epoch, lr 2e-3 decayed to 1e-4): wider
- * rotations than the reference plus zoom.
+ * The augmentation of the best model's recipe (model-recipes.ts; a fresh copy every epoch): wider
+ * rotations than the reference, plus zoom.
  */
 export const STRONG_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
   rotationRange: 10,

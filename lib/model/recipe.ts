@@ -4,12 +4,15 @@
  * a script can run the same recipe and get the same summary object.
  */
 import * as path from 'path';
+import type * as tf from '@tensorflow/tfjs';
 import type { AugmentOptions } from './augment';
 import { loadMnist, type ImageSet, type MnistData } from '../data';
 import { evaluateModel, EvaluationReport } from './evaluate';
 import { createModel, defaultLearningRateSchedule, ModelName, resolveModelName } from './architectures';
 import { checkModelOutputDir, saveModel } from './persist';
-import { trainModel } from './train';
+import { trainModel, type TrainResult } from './train';
+import { averagedEnsemble, ensembleMemberName, ensembleMemberSeed } from './ensemble';
+import { withShiftAveraging } from './shift-averaging';
 import { chooseTrainingBackend } from '../engine/choose';
 import { indexRange, selectImages } from './batches';
 import { EpochRecord, ProgressMode, TrainingEvent } from './train-progress';
@@ -28,6 +31,16 @@ export interface TrainRecipeOptions {
   copies: number;
   /** New augmented copies every epoch (default: made once). */
   freshAugmentation?: boolean;
+  /**
+   * Models to train, with seeds seed, seed + 1, ..., and average into one saved model
+   * (default 1: a plain model).
+   */
+  members?: number;
+  /**
+   * Save a model that averages its predictions over the picture and its four one-pixel shifts
+   * (test-time augmentation, withShiftAveraging); the summary reports the accuracy with and without.
+   */
+  shiftAveraging?: boolean;
   /** loadMnist's source: auto, embedded, cache, a directory or a URL. */
   data?: string;
   dataset?: string;
@@ -64,6 +77,8 @@ export interface TrainRecipeSummary {
   /** Whether the augmented copies were drawn anew every epoch. */
   fresh: boolean;
   seed: number;
+  /** Each member of an ensemble (absent for a plain model): its seed, test accuracy and training. */
+  members?: MemberSummary[];
   dataset: string;
   dataSource: { kind: string; location: string; subset: boolean; note?: string };
   trainExamples: number;
@@ -73,8 +88,11 @@ export interface TrainRecipeSummary {
   testSplit: 'official' | 'held-out';
   testAccuracy: number;
   testLoss: number;
+  /** With shift averaging: the accuracy of the same model without it. */
+  unshiftedTestAccuracy?: number;
   backend: string;
   backendReason: string;
+  /** Seconds of training (of all members, for an ensemble). */
   trainSeconds: number;
   totalSeconds: number;
   stoppedEarly: boolean;
@@ -83,6 +101,16 @@ export interface TrainRecipeSummary {
   history: EpochRecord[];
   /** The full evaluation (confusion matrix, per-class metrics, mistakes); not printed by the CLI. */
   evaluation: EvaluationReport;
+}
+
+/** One member of an ensemble, as the summary reports it. */
+export interface MemberSummary {
+  seed: number;
+  testAccuracy: number;
+  trainSeconds: number;
+  epochs: number;
+  bestEpoch: number;
+  history: EpochRecord[];
 }
 
 /** Splits the data into training and test sets, holding out the last examples when there is no test split. */
@@ -122,23 +150,55 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
     (data.source.note ? `; ${data.source.note}` : ''));
   if (testSplit === 'held-out') log(`the source has no test split: the last ${HELD_OUT_TEST_EXAMPLES} training examples are held out as the test set`);
 
-  const model = createModel(modelName, { seed: options.seed, learningRate: options.learningRate });
+  const memberCount = options.members ?? 1;
+  if (!Number.isInteger(memberCount) || memberCount < 1) throw new Error(`members must be a whole number of at least 1, got ${memberCount}`);
+  const members: tf.LayersModel[] = [];
+  const runs: TrainResult[] = [];
+  const memberSummaries: MemberSummary[] = [];
+  let model: tf.LayersModel | undefined;
   try {
-    const result = await trainModel(model, train, {
-      epochs: options.epochs,
-      batchSize: options.batchSize,
-      validationSplit: options.validationSplit,
-      augment: options.augment ? { options: options.augment, copies: options.copies, fresh: options.freshAugmentation } : undefined,
-      seed: options.seed,
-      learningRateSchedule: defaultLearningRateSchedule(modelName),
-      scheduleEveryBatch: true,
-      earlyStopping: options.patience === undefined ? undefined : { patience: options.patience },
-      checkpointDir: options.checkpointDir,
-      checkpointMetadata: { modelName: modelName },
-      overwriteForeignCheckpoint: options.overwriteForeignModel,
-      progress: options.progress,
-      onProgress: options.onProgress,
-    });
+    for (let index = 1; index <= memberCount; index++) {
+      const seed = memberCount === 1 ? options.seed : ensembleMemberSeed(options.seed, index);
+      if (memberCount > 1) log(`member ${index} of ${memberCount} (seed ${seed})`);
+      const member = createModel(modelName, {
+        seed, learningRate: options.learningRate, name: memberCount === 1 ? undefined : ensembleMemberName(index),
+      });
+      members.push(member);
+      const checkpointDir = options.checkpointDir === undefined || memberCount === 1
+        ? options.checkpointDir : path.join(options.checkpointDir, `member-${index}`);
+      const run = await trainModel(member, train, {
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        validationSplit: options.validationSplit,
+        augment: options.augment ? { options: options.augment, copies: options.copies, fresh: options.freshAugmentation } : undefined,
+        seed,
+        learningRateSchedule: defaultLearningRateSchedule(modelName),
+        scheduleEveryBatch: true,
+        earlyStopping: options.patience === undefined ? undefined : { patience: options.patience },
+        checkpointDir,
+        checkpointMetadata: { modelName: modelName },
+        overwriteForeignCheckpoint: options.overwriteForeignModel,
+        progress: options.progress,
+        onProgress: options.onProgress,
+      });
+      runs.push(run);
+      if (memberCount > 1) {
+        const accuracy = (await evaluateModel(member, test)).accuracy;
+        log(`member ${index}: test accuracy ${(100 * accuracy).toFixed(2)}% after ${run.seconds.toFixed(1)} s of training`);
+        memberSummaries.push({
+          seed: run.seed, testAccuracy: accuracy, trainSeconds: run.seconds, epochs: run.history.length, bestEpoch: run.bestEpoch, history: run.history,
+        });
+      }
+    }
+    model = memberCount === 1 ? members[0] : averagedEnsemble(members, `${modelName}_ensemble`);
+    let unshiftedTestAccuracy: number | undefined;
+    if (options.shiftAveraging) {
+      unshiftedTestAccuracy = (await evaluateModel(model, test)).accuracy;
+      log(`test accuracy ${(100 * unshiftedTestAccuracy).toFixed(2)}% before averaging over shifts`);
+      model = withShiftAveraging(model);
+    }
+    const result = runs[0];
+    const trainSeconds = runs.reduce((sum, run) => sum + run.seconds, 0);
     const evaluation = await evaluateModel(model, test);
     const dataSource = { ...data.source };
     const out = path.resolve(options.out);
@@ -152,6 +212,8 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       backend: backend.name,
       epochs: result.history.length,
       seed: options.seed,
+      ...(options.shiftAveraging ? { shiftAveraging: true, unshiftedTestAccuracy } : {}),
+      ...(memberCount > 1 ? { members: memberSummaries.map((m) => ({ seed: m.seed, testAccuracy: m.testAccuracy })) } : {}),
       augment: options.augment ? { ...options.augment, copies: options.copies } : null,
     }, overwrite);
     log(`saved the model to ${out}`);
@@ -164,6 +226,7 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       copies: options.augment ? options.copies : 0,
       fresh: options.augment !== null && options.copies > 0 && options.freshAugmentation === true,
       seed: result.seed,
+      ...(memberCount > 1 ? { members: memberSummaries } : {}),
       dataset: data.dataset,
       dataSource,
       trainExamples: result.trainExamples,
@@ -172,9 +235,10 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       testSplit,
       testAccuracy: evaluation.accuracy,
       testLoss: evaluation.loss,
+      ...(unshiftedTestAccuracy === undefined ? {} : { unshiftedTestAccuracy }),
       backend: backend.name,
       backendReason: backend.reason,
-      trainSeconds: result.seconds,
+      trainSeconds,
       totalSeconds: (performance.now() - started) / 1000,
       stoppedEarly: result.stoppedEarly,
       bestEpoch: result.bestEpoch,
@@ -183,6 +247,8 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       evaluation,
     };
   } finally {
-    model.dispose();
+    // An ensemble owns its members; members left over by a failure are disposed one by one.
+    if (model !== undefined) model.dispose();
+    else members.forEach((member) => member.dispose());
   }
 }

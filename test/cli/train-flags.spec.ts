@@ -33,4 +33,10 @@ describe('digit-lab train: flags over the model recipe', () => {
     assert.equal(options.freshAugmentation, false);
     assert.equal(recipeOptions(flags('reference', { fresh: true, augment: 'strong' })).freshAugmentation, true);
   });
+
+  it('--ensemble k trains k members (default one plain model) and refuses fewer than one', () => {
+    assert.equal(recipeOptions(flags('best')).members, 1);
+    assert.equal(recipeOptions(flags('best', { ensemble: '3' })).members, 3);
+    assert.throws(() => recipeOptions(flags('best', { ensemble: '0' })), /--ensemble/);
+  });
 });

@@ -53,6 +53,35 @@ describe('digit-lab train @slow', function () {
     assert.doesNotMatch(r.stderr, /epoch 1\/1/, '--no-progress prints no epoch lines');
   });
 
+  it('--ensemble 2 trains two members from consecutive seeds and saves their average as one model', async () => {
+    const out = path.join(dir, 'ensemble');
+    const r = await runCli(['train', '--model', 'tiny', '--data', 'embedded', '--limit', '128', '--epochs', '1', '--augment', 'none',
+      '--batch', '32', '--test-limit', '200', '--backend', 'cpu', '--out', out, '--seed', '4', '--ensemble', '2', '--no-progress', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout.trim());
+    assert.deepEqual(summary.members.map((m: { seed: number }) => m.seed), [4, 5]);
+    assert.match(r.stderr, /member 1 of 2 \(seed 4\)[\s\S]*member 2 of 2 \(seed 5\)/);
+    assert.ok(summary.trainSeconds >= summary.members[0].trainSeconds + summary.members[1].trainSeconds - 1e-6);
+    const { model, metadata } = await loadModel(out);
+    assert.deepEqual(model.layers.map((l) => l.name), ['tiny_ensemble_input', 'member_1', 'member_2', 'tiny_ensemble_mean']);
+    assert.equal(metadata.testAccuracy, summary.testAccuracy);
+    assert.deepEqual((metadata.members as { seed: number }[]).map((m) => m.seed), [4, 5]);
+    model.dispose();
+  });
+
+  it('--tta saves the model wrapped in shift averaging and reports the accuracy without it too', async () => {
+    const out = path.join(dir, 'tta');
+    const r = await runCli(['train', '--model', 'tiny', '--data', 'embedded', '--limit', '128', '--epochs', '1', '--augment', 'none',
+      '--batch', '32', '--test-limit', '200', '--backend', 'cpu', '--out', out, '--tta', '--no-progress']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /tiny model: test accuracy \d+\.\d\d% \(\d+\.\d\d% without the shifts\) on 200 held-out examples/);
+    const { model, metadata } = await loadModel(out);
+    assert.equal(metadata.shiftAveraging, true);
+    assert.equal(typeof metadata.unshiftedTestAccuracy, 'number');
+    assert.equal(model.layers[model.layers.length - 1].name, 'tiny_cnn_shifts_mean');
+    model.dispose();
+  });
+
   /** A quick training run: a few seconds when it is not stopped before it starts. */
   const QUICK = ['--model', 'tiny', '--data', 'embedded', '--limit', '64', '--test-limit', '50', '--epochs', '1', '--batch', '32',
     '--augment', 'none', '--backend', 'cpu', '--no-progress'];

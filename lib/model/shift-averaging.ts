@@ -1,0 +1,39 @@
+/**
+ * Test-time augmentation by shifts: a model that predicts on the picture and on four copies moved
+ * one pixel left, right, up and down, and averages the five predictions. A digit a pixel off
+ * where the network expects it is then judged from five positions instead of one (measured on
+ * full MNIST: +0.00 to +0.05 points, see the README). Built from tfjs's own layers (zero padding,
+ * cropping, average), so the result saves, loads and runs in the browser like any other model.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The shifts averaged, as [right, down] in pixels: the picture itself, then one pixel each way. */
+export const SHIFTS: readonly (readonly [number, number])[] = Object.freeze([[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]]);
+
+/**
+ * `model` wrapped so that it predicts the mean over SHIFTS (vacated pixels are 0, the background
+ * of our pictures). The wrapper shares `model`'s weights and owns it (disposing it disposes
+ * `model`); it is compiled like our models so that tfjs's own `evaluate` works on it too.
+ */
+export function withShiftAveraging(model: tf.LayersModel, name = `${model.name}_shifts`): tf.LayersModel {
+  const shape = model.inputs[0].shape.slice(1) as number[];
+  if (shape.length !== 3) throw new Error(`shift averaging needs a model of images [height, width, channels], got input shape [${shape}]`);
+  const [height, width, channels] = shape;
+  const input = tf.input({ shape, name: `${name}_input` });
+  const padded = tf.layers.zeroPadding2d({ padding: 1, name: `${name}_pad` }).apply(input) as tf.SymbolicTensor;
+  const views = SHIFTS.map(([right, down], i) => {
+    // Output pixel (y, x) reads padded (y + top, x + left) = input (y + top - 1, x + left - 1).
+    const top = 1 - down;
+    const left = 1 - right;
+    const view = tf.layers.cropping2D({ cropping: [[top, 2 - top], [left, 2 - left]], name: `${name}_shift_${i}` }).apply(padded);
+    return tf.layers.reshape({ targetShape: [1, height, width, channels], name: `${name}_view_${i}` }).apply(view) as tf.SymbolicTensor;
+  });
+  // The views as one sequence [batch, 5, h, w, c], so the model runs once (on 5x the batch) and is
+  // used by one layer only: disposing the wrapper then disposes it too.
+  const stacked = tf.layers.concatenate({ axis: 1, name: `${name}_views` }).apply(views) as tf.SymbolicTensor;
+  const each = tf.layers.timeDistributed({ layer: model, name: `${name}_each` }).apply(stacked) as tf.SymbolicTensor;
+  const mean = tf.layers.globalAveragePooling1d({ name: `${name}_mean` }).apply(each) as tf.SymbolicTensor;
+  const wrapped = tf.model({ inputs: input, outputs: mean, name });
+  wrapped.compile({ optimizer: tf.train.adam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return wrapped;
+}
