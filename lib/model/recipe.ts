@@ -134,6 +134,60 @@ export function trainTestSets(data: MnistData, limit?: number, testLimit?: numbe
   return { train, test, testSplit };
 }
 
+/** The models of one training run, each with its training result (and, for an ensemble, its summary). */
+interface TrainedMembers {
+  members: tf.LayersModel[];
+  runs: TrainResult[];
+  /** Empty for a plain model. */
+  summaries: MemberSummary[];
+}
+
+/**
+ * Trains `count` models by the recipe: one plain model with the recipe's seed, or the members of
+ * an ensemble with seeds seed, seed + 1, ..., each evaluated on `test`. On a failure the models
+ * made so far are disposed before the error goes on.
+ */
+async function trainMembers(
+  options: TrainRecipeOptions, modelName: ModelName, count: number, train: ImageSet, test: ImageSet, log: (line: string) => void,
+): Promise<TrainedMembers> {
+  const trained: TrainedMembers = { members: [], runs: [], summaries: [] };
+  try {
+    for (let index = 1; index <= count; index++) {
+      const seed = count === 1 ? options.seed : ensembleMemberSeed(options.seed, index);
+      if (count > 1) log(`member ${index} of ${count} (seed ${seed})`);
+      const member = createModel(modelName, { seed, learningRate: options.learningRate, name: count === 1 ? undefined : ensembleMemberName(index) });
+      trained.members.push(member);
+      const checkpointDir = options.checkpointDir === undefined || count === 1 ? options.checkpointDir : path.join(options.checkpointDir, `member-${index}`);
+      const run = await trainModel(member, train, {
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        validationSplit: options.validationSplit,
+        augment: options.augment ? { options: options.augment, copies: options.copies, fresh: options.freshAugmentation } : undefined,
+        seed,
+        learningRateSchedule: defaultLearningRateSchedule(modelName),
+        scheduleEveryBatch: true,
+        earlyStopping: options.patience === undefined ? undefined : { patience: options.patience },
+        checkpointDir,
+        checkpointMetadata: { modelName: modelName },
+        overwriteForeignCheckpoint: options.overwriteForeignModel,
+        progress: options.progress,
+        onProgress: options.onProgress,
+      });
+      trained.runs.push(run);
+      if (count === 1) continue;
+      const accuracy = (await evaluateModel(member, test)).accuracy;
+      log(`member ${index}: test accuracy ${(100 * accuracy).toFixed(2)}% after ${run.seconds.toFixed(1)} s of training`);
+      trained.summaries.push({
+        seed: run.seed, testAccuracy: accuracy, trainSeconds: run.seconds, epochs: run.history.length, bestEpoch: run.bestEpoch, history: run.history,
+      });
+    }
+  } catch (err) {
+    trained.members.forEach((member) => member.dispose());
+    throw err;
+  }
+  return trained;
+}
+
 /** Runs the recipe end to end and returns its summary; the model is saved to `options.out`. */
 export async function runTrainRecipe(options: TrainRecipeOptions): Promise<TrainRecipeSummary> {
   const started = performance.now();
@@ -152,44 +206,9 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
 
   const memberCount = options.members ?? 1;
   if (!Number.isInteger(memberCount) || memberCount < 1) throw new Error(`members must be a whole number of at least 1, got ${memberCount}`);
-  const members: tf.LayersModel[] = [];
-  const runs: TrainResult[] = [];
-  const memberSummaries: MemberSummary[] = [];
+  const { members, runs, summaries: memberSummaries } = await trainMembers(options, modelName, memberCount, train, test, log);
   let model: tf.LayersModel | undefined;
   try {
-    for (let index = 1; index <= memberCount; index++) {
-      const seed = memberCount === 1 ? options.seed : ensembleMemberSeed(options.seed, index);
-      if (memberCount > 1) log(`member ${index} of ${memberCount} (seed ${seed})`);
-      const member = createModel(modelName, {
-        seed, learningRate: options.learningRate, name: memberCount === 1 ? undefined : ensembleMemberName(index),
-      });
-      members.push(member);
-      const checkpointDir = options.checkpointDir === undefined || memberCount === 1
-        ? options.checkpointDir : path.join(options.checkpointDir, `member-${index}`);
-      const run = await trainModel(member, train, {
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        validationSplit: options.validationSplit,
-        augment: options.augment ? { options: options.augment, copies: options.copies, fresh: options.freshAugmentation } : undefined,
-        seed,
-        learningRateSchedule: defaultLearningRateSchedule(modelName),
-        scheduleEveryBatch: true,
-        earlyStopping: options.patience === undefined ? undefined : { patience: options.patience },
-        checkpointDir,
-        checkpointMetadata: { modelName: modelName },
-        overwriteForeignCheckpoint: options.overwriteForeignModel,
-        progress: options.progress,
-        onProgress: options.onProgress,
-      });
-      runs.push(run);
-      if (memberCount > 1) {
-        const accuracy = (await evaluateModel(member, test)).accuracy;
-        log(`member ${index}: test accuracy ${(100 * accuracy).toFixed(2)}% after ${run.seconds.toFixed(1)} s of training`);
-        memberSummaries.push({
-          seed: run.seed, testAccuracy: accuracy, trainSeconds: run.seconds, epochs: run.history.length, bestEpoch: run.bestEpoch, history: run.history,
-        });
-      }
-    }
     model = memberCount === 1 ? members[0] : averagedEnsemble(members, `${modelName}_ensemble`);
     let unshiftedTestAccuracy: number | undefined;
     if (options.shiftAveraging) {
