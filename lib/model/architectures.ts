@@ -61,7 +61,7 @@ function addNormedClassifier(
 }
 
 /** Compiles with Adam at `learningRate`, categorical cross-entropy and accuracy; returns the model. */
-function compileAdam(model: tf.Sequential, learningRate: number): tf.Sequential {
+export function compileAdam<M extends tf.LayersModel>(model: M, learningRate: number): M {
   model.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }

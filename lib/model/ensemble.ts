@@ -6,6 +6,7 @@
  * the pad and the notebook take it as it is.
  */
 import * as tf from '@tensorflow/tfjs';
+import { compileAdam } from './architectures';
 
 /** The name of member `index` (1-based) of an ensemble: the members of one model need distinct names. */
 export function ensembleMemberName(index: number): string {
@@ -32,6 +33,5 @@ export function averagedEnsemble(members: readonly tf.LayersModel[], name = 'ens
   const outputs = members.map((m) => m.apply(input) as tf.SymbolicTensor);
   const mean = tf.layers.average({ name: `${name}_mean` }).apply(outputs) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: mean, name });
-  model.compile({ optimizer: tf.train.adam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return model;
+  return compileAdam(model, 1e-3);
 }

@@ -153,7 +153,7 @@ async function trainMembers(
   const trained: TrainedMembers = { members: [], runs: [], summaries: [] };
   try {
     for (let index = 1; index <= count; index++) {
-      const seed = count === 1 ? options.seed : ensembleMemberSeed(options.seed, index);
+      const seed = ensembleMemberSeed(options.seed, index);
       if (count > 1) log(`member ${index} of ${count} (seed ${seed})`);
       const member = createModel(modelName, { seed, learningRate: options.learningRate, name: count === 1 ? undefined : ensembleMemberName(index) });
       trained.members.push(member);

@@ -3,9 +3,11 @@
  * one pixel left, right, up and down, and averages the five predictions. A digit a pixel off
  * where the network expects it is then judged from five positions instead of one (measured on
  * full MNIST: +0.00 to +0.05 points, see the README). Built from tfjs's own layers (zero padding,
- * cropping, average), so the result saves, loads and runs in the browser like any other model.
+ * cropping, timeDistributed, pooling), so the result saves, loads and runs in the browser like any
+ * other model.
  */
 import * as tf from '@tensorflow/tfjs';
+import { compileAdam } from './architectures';
 
 /** The shifts averaged, as [right, down] in pixels: the picture itself, then one pixel each way. */
 export const SHIFTS: readonly (readonly [number, number])[] = Object.freeze([[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]]);
@@ -34,6 +36,5 @@ export function withShiftAveraging(model: tf.LayersModel, name = `${model.name}_
   const each = tf.layers.timeDistributed({ layer: model, name: `${name}_each` }).apply(stacked) as tf.SymbolicTensor;
   const mean = tf.layers.globalAveragePooling1d({ name: `${name}_mean` }).apply(each) as tf.SymbolicTensor;
   const wrapped = tf.model({ inputs: input, outputs: mean, name });
-  wrapped.compile({ optimizer: tf.train.adam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return wrapped;
+  return compileAdam(wrapped, 1e-3);
 }
