@@ -6,6 +6,7 @@
  */
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
+import { fuseConvolutionsInTraining } from './fused-training';
 import { registerWasmTrainingKernels } from './kernels/register';
 import { registerTensorflowKernels } from './kernels/tensorflow/register';
 import { findNativeSource, loadNative } from './native/load';
@@ -138,6 +139,7 @@ function summary(info: BackendInfo): string {
 export async function initBackend(preference?: BackendPreference, options: BackendOptions = {}): Promise<BackendInfo> {
   const pref = resolvePreference(preference);
   const threads = options.threads ?? defaultThreads();
+  fuseConvolutionsInTraining();
   let info: BackendInfo;
   if (pref === 'tensorflow') info = await tryTensorflow();
   else if (pref === 'wasm') info = await tryWasm(threads);

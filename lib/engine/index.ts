@@ -4,3 +4,4 @@ export { detectTfjsNode, detectNativeBuild, findNativeSource } from './native/lo
 export type { BackendInfo, BackendOptions, BackendPreference } from './backend';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register';
 export { wasmThreadsSupported, MAX_WASM_THREADS } from './threads/wasm-threads';
+export { fuseConvolutionsInTraining, convolutionsFusedInTraining } from './fused-training';

@@ -94,15 +94,12 @@ const step = (original: KernelFunc): KernelFunc => (args) => {
   }
 };
 
-const maxPoolGrad = (original: KernelFunc): KernelFunc => (args) => {
-  const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+/** oneDNN's attributes for a max pool, or undefined for what its ops do not cover. */
+function poolAttrs(b: NativeBackend['binding'], input: TensorInfo, attrs: tf.MaxPoolAttrs): OpAttr[] | undefined {
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const padding = info.padInfo.type;
-  if (input.dtype !== 'float32' || (padding !== 'VALID' && padding !== 'SAME')) return original(args);
-  const native = args.backend as unknown as NativeBackend;
-  const b = native.binding;
-  const attrs: OpAttr[] = [
+  if (input.dtype !== 'float32' || (padding !== 'VALID' && padding !== 'SAME')) return undefined;
+  return [
     floatType(b),
     { name: 'ksize', type: b.TF_ATTR_INT, value: [1, info.filterHeight, info.filterWidth, 1] },
     { name: 'strides', type: b.TF_ATTR_INT, value: [1, info.strideHeight, info.strideWidth, 1] },
@@ -110,13 +107,64 @@ const maxPoolGrad = (original: KernelFunc): KernelFunc => (args) => {
     { name: 'data_format', type: b.TF_ATTR_STRING, value: 'NHWC' },
     ONEDNN_LABEL(b),
   ];
+}
+
+/**
+ * The workspaces of oneDNN max pools run while gradients were recorded, by the data id of the
+ * pool's output (which MaxPoolGrad is given back), so the gradient need not run the pool again.
+ */
+const poolWorkspaces = new Map<object, tf.Tensor>();
+
+/** Disposes the workspaces whose pool output is gone (its gradient was never asked for). */
+function sweepPoolWorkspaces(backend: tf.KernelBackend): void {
+  for (const [dataId, workspace] of poolWorkspaces) {
+    if (backend.refCount(dataId) === 0) {
+      workspace.dispose();
+      poolWorkspaces.delete(dataId);
+    }
+  }
+}
+
+/** How many pool workspaces are held for gradients not yet taken (for tests). */
+export function heldPoolWorkspaces(): number {
+  return poolWorkspaces.size;
+}
+
+const maxPool = (original: KernelFunc): KernelFunc => (args) => {
+  const { x } = args.inputs as { x: TensorInfo };
+  if (tf.engine().state.gradientDepth === 0 || !oneDnnWorks) return original(args);
+  const native = args.backend as unknown as NativeBackend;
+  const attrs = poolAttrs(native.binding, x, args.attrs as unknown as tf.MaxPoolAttrs);
+  if (!attrs) return original(args);
+  sweepPoolWorkspaces(args.backend as unknown as tf.KernelBackend);
+  return withOneDnn(() => original(args), () => {
+    const [output, workspace] = native.executeMultipleOutputs('_MklNativeMaxPool', attrs, [x], 2);
+    poolWorkspaces.set(output.dataId, tf.keep(workspace));
+    return output;
+  });
+};
+
+const maxPoolGrad = (original: KernelFunc): KernelFunc => (args) => {
+  const { dy, input, output } = args.inputs as { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
+  const native = args.backend as unknown as NativeBackend;
+  const attrs = poolAttrs(native.binding, input, args.attrs as unknown as tf.MaxPoolAttrs);
+  if (!attrs) return original(args);
+  const kept = poolWorkspaces.get(output.dataId);
+  if (kept) {
+    poolWorkspaces.delete(output.dataId);
+    try {
+      return native.executeSingleOutput('_MklNativeMaxPoolGrad', attrs, [input, output, dy, kept]);
+    } finally {
+      kept.dispose();
+    }
+  }
   return withOneDnn(() => original(args), () => {
     // The workspace (where each window's maximum was) exists only from oneDNN's own forward pass.
-    const [output, workspace] = native.executeMultipleOutputs('_MklNativeMaxPool', attrs, [input], 2);
+    const [recomputed, workspace] = native.executeMultipleOutputs('_MklNativeMaxPool', attrs, [input], 2);
     try {
-      return native.executeSingleOutput('_MklNativeMaxPoolGrad', attrs, [input, output, dy, workspace]);
+      return native.executeSingleOutput('_MklNativeMaxPoolGrad', attrs, [input, recomputed, dy, workspace]);
     } finally {
-      output.dispose();
+      recomputed.dispose();
       workspace.dispose();
     }
   });
@@ -223,6 +271,7 @@ function replaceReluGradient(): void {
 
 const REPLACEMENTS: ReadonlyArray<[string, (original: KernelFunc) => KernelFunc]> = [
   [tf.Step, step],
+  [tf.MaxPool, maxPool],
   [tf.MaxPoolGrad, maxPoolGrad],
   [tf.FusedConv2D, fusedConv2d],
   [tf.Add, biasAdd],
