@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/engine';
-import { fusedConvolutionInUse, oneDnnKernelsInUse, REPLACED_TENSORFLOW_KERNELS } from '../../lib/engine/kernels/tensorflow/training-kernels';
+import { fusedConvolutionInUse, heldPoolWorkspaces, oneDnnKernelsInUse, REPLACED_TENSORFLOW_KERNELS } from '../../lib/engine/kernels/tensorflow/training-kernels';
 import { findNativeSource } from '../../lib/engine/native/load';
 import { skipIf } from '../helpers/skip';
 import { currentBackend, restoreBackend } from '../helpers/tf-backend';
@@ -47,7 +47,7 @@ describe('engine: faster tfjs-node kernels on tensorflow', function () {
   after(async () => restoreBackend(previous));
 
   it('are registered in place of tfjs-node\'s and use oneDNN here', async () => {
-    assert.deepEqual([...REPLACED_TENSORFLOW_KERNELS].sort(), ['Add', 'DigitLabReluGrad', 'FusedConv2D', 'MaxPoolGrad', 'Step', 'Sum']);
+    assert.deepEqual([...REPLACED_TENSORFLOW_KERNELS].sort(), ['Add', 'DigitLabReluGrad', 'FusedConv2D', 'MaxPool', 'MaxPoolGrad', 'Step', 'Sum']);
     await initBackend('tensorflow', { quiet: true });
     tf.tidy(() => tf.grad((x: tf.Tensor) => weightedSum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(input([1, 4, 4, 1], 'random', 1)));
     assert.equal(oneDnnKernelsInUse(), true, 'this TensorFlow has oneDNN, so the oneDNN max-pool gradient must have run');
@@ -58,6 +58,32 @@ describe('engine: faster tfjs-node kernels on tensorflow', function () {
       await expectSameAsCpu('tensorflow', 'maxPool grad', () => KINDS.map((kind, i) => tf.grad((x: tf.Tensor) => weightedSum(tf.maxPool(x as tf.Tensor4D, filter, stride, pad)))(input(shape, kind, 10 + i))), 0);
     });
   }
+
+  it('max pools run under a gradient tape keep their workspace for the gradient, which frees it', () => {
+    const x = input([2, 8, 8, 3], 'ints', 30);
+    const before = tf.memory().numTensors;
+    const pooled = (t: tf.Tensor) => weightedSum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'));
+    const grad = tf.grad(pooled)(x);
+    assert.equal(heldPoolWorkspaces(), 0, 'the gradient did not use the workspace');
+    // A pool whose gradient is never asked for: its workspace stays until its output is gone.
+    const other = input([2, 8, 8, 3], 'random', 31);
+    const g2 = tf.grad((t: tf.Tensor) => tf.sum(t).add(weightedSum(tf.maxPool(other, 2, 2, 'valid')).mul(0)))(x);
+    assert.equal(heldPoolWorkspaces(), 1);
+    tf.dispose(tf.grad(pooled)(x));
+    assert.equal(heldPoolWorkspaces(), 0, 'the stale workspace was not swept');
+    tf.dispose([grad, g2, other]);
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+  });
+
+  it('the max-pool gradient without a kept workspace (pool run outside the tape) equals cpu\'s, ties included', async () => {
+    await expectSameAsCpu('tensorflow', 'maxPool grad, no workspace', () => KINDS.map((kind, i) => {
+      const x = input([3, 10, 10, 4], kind, 40 + i);
+      const output = tf.maxPool(x, 2, 2, 'valid');
+      const dy = tf.range(1, 1 + output.size).reshape(output.shape);
+      return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: x, output }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
+    }), 0);
+  });
 
   it('relu gradient (ReluGrad) and Step agree with cpu, NaN and signed zeros included', async () => {
     await expectSameAsCpu('tensorflow', 'relu grad', () => KINDS.map((kind, i) => tf.grad((x: tf.Tensor) => weightedSum(tf.relu(x)))(input([3, 7, 5, 4], kind, 20 + i))), 0);

@@ -1,0 +1,113 @@
+/**
+ * Convolutions with a bias and a relu fused while training (lib/engine/fused-training.ts), on every
+ * backend present: the gradients equal those of the unfused convolution, add and relu; what the
+ * fused path does not cover still trains through tfjs-core's own op; a training step runs the
+ * fused kernel and skips the first layer's input gradient.
+ */
+import * as assert from 'assert';
+import * as tf from '@tensorflow/tfjs';
+import { convolutionsFusedInTraining } from '../../lib/engine';
+import { describeEachBackend } from '../helpers/backends';
+import { relativeError } from './helpers';
+
+/** Largest relative difference allowed (float32 sums in another order inside one backend's kernels). */
+const TOL = 1e-5;
+
+interface Case {
+  pad: 'same' | 'valid';
+  strides: 1 | 2;
+  activation: 'relu' | 'linear' | 'elu';
+  bias: boolean;
+}
+
+const CASES: readonly Case[] = [
+  { pad: 'valid', strides: 1, activation: 'relu', bias: true },
+  { pad: 'same', strides: 2, activation: 'relu', bias: true },
+  { pad: 'same', strides: 1, activation: 'elu', bias: true },
+  { pad: 'valid', strides: 2, activation: 'relu', bias: false },
+  { pad: 'valid', strides: 1, activation: 'linear', bias: true },
+];
+
+function unfused(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D | undefined, c: Case): tf.Tensor4D {
+  let y = tf.conv2d(x, filter, c.strides, c.pad);
+  if (bias) y = tf.add(y, bias);
+  if (c.activation === 'relu') return tf.relu(y);
+  if (c.activation === 'elu') return tf.elu(y);
+  return y;
+}
+
+/** A weighted sum, so each output position sends back its own gradient. */
+function weightedSum(y: tf.Tensor): tf.Scalar {
+  return tf.sum(tf.mul(y, tf.range(1, 1 + y.size).div(y.size).reshape(y.shape)));
+}
+
+function values(ts: tf.Tensor[]): Float32Array[] {
+  return ts.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+}
+
+describeEachBackend('engine: convolutions fused while training', function () {
+  this.timeout(120_000);
+
+  it('is in effect after initBackend', () => {
+    assert.equal(convolutionsFusedInTraining(), true);
+  });
+
+  for (const c of CASES) {
+    it(`gradients equal the unfused convolution's: ${c.activation}, ${c.pad}, stride ${c.strides}${c.bias ? '' : ', no bias'}`, () => {
+      const x = tf.randomUniform([3, 9, 9, 4], -1, 1, 'float32', 11) as tf.Tensor4D;
+      const filter = tf.randomUniform([3, 3, 4, 6], -1, 1, 'float32', 12) as tf.Tensor4D;
+      const bias = c.bias ? tf.randomUniform([6], -1, 1, 'float32', 13) as tf.Tensor1D : undefined;
+      const inputs = bias ? [x, filter, bias] : [x, filter];
+      const fusedGrads = tf.grads((...args: tf.Tensor[]) => weightedSum(tf.fused.conv2d({
+        x: args[0] as tf.Tensor4D, filter: args[1] as tf.Tensor4D, bias: args[2], strides: c.strides, pad: c.pad, activation: c.activation,
+      })));
+      const plainGrads = tf.grads((...args: tf.Tensor[]) => weightedSum(unfused(args[0] as tf.Tensor4D, args[1] as tf.Tensor4D, args[2] as tf.Tensor1D | undefined, c)));
+      const got = values(fusedGrads(inputs));
+      const want = values(plainGrads(inputs));
+      assert.equal(got.length, inputs.length);
+      got.forEach((g, i) => {
+        const err = relativeError(g, want[i]);
+        assert.ok(err <= TOL, `gradient ${i} differs by ${err}`);
+      });
+      if (c.activation === 'relu') {
+        // The inputs reach both sides of zero, so a gradient that ignored the relu would differ.
+        const linear = values(tf.grads((...args: tf.Tensor[]) => weightedSum(unfused(args[0] as tf.Tensor4D, args[1] as tf.Tensor4D, args[2] as tf.Tensor1D | undefined, { ...c, activation: 'linear' })))(inputs));
+        assert.ok(relativeError(got[1], linear[1]) > 1e-2, 'the relu made no difference to the filter gradient');
+      }
+      tf.dispose([x, filter, ...(bias ? [bias] : [])]);
+    });
+  }
+
+  it('a training step runs the fused kernel, no separate add or relu, and no gradient for the model\'s input', async () => {
+    const model = tf.sequential({ layers: [
+      tf.layers.conv2d({ inputShape: [10, 10, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ] });
+    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    const x = tf.randomUniform([5, 10, 10, 1], 0, 1, 'float32', 3);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 1], 'int32'), 2).toFloat();
+    try {
+      const info = await tf.profile(async () => { await model.trainOnBatch(x, y); });
+      const convOutput = (k: { outputShapes: number[][] }) => k.outputShapes[0]?.join('x') === '5x8x8x4';
+      const names = info.kernels.map((k) => k.name);
+      assert.ok(info.kernels.some((k) => k.name === 'FusedConv2D' && convOutput(k)), `kernels run: ${names.join(', ')}`);
+      assert.ok(!info.kernels.some((k) => (k.name === 'Relu' || k.name === 'Add' || k.name === 'Conv2D') && convOutput(k)), `unfused kernels ran: ${names.join(', ')}`);
+      assert.ok(!names.includes('Conv2DBackpropInput'), 'the input gradient of the first layer was computed');
+      assert.ok(names.includes('Conv2DBackpropFilter'));
+    } finally {
+      model.dispose();
+      tf.dispose([x, y]);
+    }
+  });
+
+  it('leaves no tensors behind', () => {
+    const x = tf.randomUniform([2, 6, 6, 2], -1, 1, 'float32', 21) as tf.Tensor4D;
+    const filter = tf.randomUniform([2, 2, 2, 3], -1, 1, 'float32', 22) as tf.Tensor4D;
+    const bias = tf.randomUniform([3], -1, 1, 'float32', 23) as tf.Tensor1D;
+    const before = tf.memory().numTensors;
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => weightedSum(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, bias: c, strides: 1, pad: 'valid', activation: 'relu' })))([x, filter, bias]);
+    assert.equal(tf.memory().numTensors, before + 3);
+    tf.dispose([...grads, x, filter, bias]);
+  });
+});
