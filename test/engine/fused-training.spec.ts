@@ -1,8 +1,9 @@
 /**
- * Convolutions with a bias and a relu fused while training (lib/engine/fused-training.ts), on every
- * backend present: the gradients equal those of the unfused convolution, add and relu; what the
- * fused path does not cover still trains through tfjs-core's own op; a training step runs the
- * fused kernel and skips the first layer's input gradient.
+ * Convolutions and dense layers with a bias and a relu fused while training
+ * (lib/engine/fused-training.ts), on every backend present: the gradients equal those of the
+ * unfused product, add and relu; what the fused path does not cover still trains through
+ * tfjs-core's own op; a training step runs the fused kernels and skips the first layer's input
+ * gradient.
  */
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
@@ -45,7 +46,7 @@ function values(ts: tf.Tensor[]): Float32Array[] {
   return ts.map((t) => Float32Array.from(t.dataSync() as Float32Array));
 }
 
-describeEachBackend('engine: convolutions fused while training', function () {
+describeEachBackend('engine: convolutions and dense layers fused while training', function (backend) {
   this.timeout(120_000);
 
   it('is in effect after initBackend', () => {
@@ -78,10 +79,40 @@ describeEachBackend('engine: convolutions fused while training', function () {
     });
   }
 
-  it('a training step runs the fused kernel, no separate add or relu, and no gradient for the model\'s input', async () => {
+  const PRODUCTS: ReadonlyArray<{ activation: 'relu' | 'linear'; bias: boolean; transposeB: boolean }> = [
+    { activation: 'relu', bias: true, transposeB: false },
+    { activation: 'relu', bias: false, transposeB: false },
+    { activation: 'relu', bias: true, transposeB: true },
+    { activation: 'linear', bias: true, transposeB: false },
+  ];
+  for (const p of PRODUCTS) {
+    it(`dense products' gradients equal the unfused ones: ${p.activation}${p.bias ? '' : ', no bias'}${p.transposeB ? ', b transposed' : ''}`, () => {
+      const a = tf.randomUniform([6, 5], -1, 1, 'float32', 31) as tf.Tensor2D;
+      const b = tf.randomUniform(p.transposeB ? [4, 5] : [5, 4], -1, 1, 'float32', 32) as tf.Tensor2D;
+      const bias = p.bias ? tf.randomUniform([4], -1, 1, 'float32', 33) as tf.Tensor1D : undefined;
+      const inputs = bias ? [a, b, bias] : [a, b];
+      const got = values(tf.grads((...args: tf.Tensor[]) => weightedSum(tf.fused.matMul({
+        a: args[0] as tf.Tensor2D, b: args[1] as tf.Tensor2D, bias: args[2], transposeB: p.transposeB, activation: p.activation,
+      })))(inputs));
+      const want = values(tf.grads((...args: tf.Tensor[]) => {
+        let y = tf.matMul(args[0], args[1], false, p.transposeB);
+        if (args[2]) y = tf.add(y, args[2]);
+        return weightedSum(p.activation === 'relu' ? tf.relu(y) : y);
+      })(inputs));
+      assert.equal(got.length, inputs.length);
+      got.forEach((g, i) => {
+        const err = relativeError(g, want[i]);
+        assert.ok(err <= TOL, `gradient ${i} differs by ${err}`);
+      });
+      tf.dispose(inputs);
+    });
+  }
+
+  it('a training step runs the fused kernels, no separate add or relu, and no gradient for the model\'s input', async () => {
     const model = tf.sequential({ layers: [
       tf.layers.conv2d({ inputShape: [10, 10, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
       tf.layers.flatten(),
+      tf.layers.dense({ units: 3, activation: 'relu' }),
       tf.layers.dense({ units: 2, activation: 'softmax' }),
     ] });
     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
@@ -93,6 +124,10 @@ describeEachBackend('engine: convolutions fused while training', function () {
       const names = info.kernels.map((k) => k.name);
       assert.ok(info.kernels.some((k) => k.name === 'FusedConv2D' && convOutput(k)), `kernels run: ${names.join(', ')}`);
       assert.ok(!info.kernels.some((k) => (k.name === 'Relu' || k.name === 'Add' || k.name === 'Conv2D') && convOutput(k)), `unfused kernels ran: ${names.join(', ')}`);
+      const denseOutput = (k: { outputShapes: number[][] }) => k.outputShapes[0]?.join('x').endsWith('5x3');
+      assert.ok(info.kernels.some((k) => k.name === '_FusedMatMul' && denseOutput(k)), `kernels run: ${names.join(', ')}`);
+      // tfjs-node's _FusedMatMul kernel is itself BatchMatMul, Add and Relu, which the profile lists.
+      if (backend !== 'tensorflow') assert.ok(!names.includes('Relu'), `a separate relu ran: ${names.join(', ')}`);
       assert.ok(!names.includes('Conv2DBackpropInput'), 'the input gradient of the first layer was computed');
       assert.ok(names.includes('Conv2DBackpropFilter'));
     } finally {
