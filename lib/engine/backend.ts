@@ -6,6 +6,7 @@
  */
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
+import { shortenBatchNormGradients } from './batch-norm-training';
 import { fuseConvolutionsInTraining } from './fused-training';
 import { registerWasmTrainingKernels } from './kernels/register';
 import { registerTensorflowKernels } from './kernels/tensorflow/register';
@@ -140,6 +141,7 @@ export async function initBackend(preference?: BackendPreference, options: Backe
   const pref = resolvePreference(preference);
   const threads = options.threads ?? defaultThreads();
   fuseConvolutionsInTraining();
+  shortenBatchNormGradients();
   let info: BackendInfo;
   if (pref === 'tensorflow') info = await tryTensorflow();
   else if (pref === 'wasm') info = await tryWasm(threads);

@@ -5,3 +5,4 @@ export type { BackendInfo, BackendOptions, BackendPreference } from './backend';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register';
 export { wasmThreadsSupported, MAX_WASM_THREADS } from './threads/wasm-threads';
 export { fuseConvolutionsInTraining, convolutionsFusedInTraining } from './fused-training';
+export { shortenBatchNormGradients, batchNormGradientsShortened, batchNormInTraining } from './batch-norm-training';
