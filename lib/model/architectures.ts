@@ -132,7 +132,8 @@ export interface CompactCnnOptions extends CreateModelOptions {
  * as the convolution), pooling early, then two 3x3 convolutions with batch norm at 11x11 and 9x9,
  * pooling, a 256-unit dense layer with batch norm and dropout, and the softmax. 231,930
  * parameters and 3.4M multiply-adds per digit, cheaper to train than the reference CNN (about
- * 890 examples/s on wasm here, against 720 for the reference and 200 for strongCnn).
+ * 890 examples/s on wasm here, against 720 for the reference and 200 for strongCnn; about 1,200
+ * with the engine's batch-norm gradient, lib/engine/batch-norm-training.ts).
  */
 export function compactCnn(options: CompactCnnOptions = {}): tf.LayersModel {
   const f = options.filters ?? 24;
