@@ -7,7 +7,7 @@
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { shortenBatchNormGradients } from './batch-norm-training';
-import { fuseConvolutionsInTraining } from './fused-training';
+import { fuseLayersInTraining } from './fused-training';
 import { registerWasmTrainingKernels } from './kernels/register';
 import { registerTensorflowKernels } from './kernels/tensorflow/register';
 import { findNativeSource, loadNative } from './native/load';
@@ -140,7 +140,7 @@ function summary(info: BackendInfo): string {
 export async function initBackend(preference?: BackendPreference, options: BackendOptions = {}): Promise<BackendInfo> {
   const pref = resolvePreference(preference);
   const threads = options.threads ?? defaultThreads();
-  fuseConvolutionsInTraining();
+  fuseLayersInTraining();
   shortenBatchNormGradients();
   let info: BackendInfo;
   if (pref === 'tensorflow') info = await tryTensorflow();

@@ -107,14 +107,19 @@ function batchNormCall(this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kw
   });
 }
 
+/** tfjs-layers' BatchNormalization class (not exported by tfjs), and an instance of it. */
+function batchNormClass(): { cls: BatchNormClass; layer: object } {
+  const layer = tf.layers.batchNormalization({});
+  return { cls: (Object.getPrototypeOf(layer) as { constructor: BatchNormClass }).constructor, layer };
+}
+
 /**
  * Makes tfjs-layers' BatchNormalization layers train with batchNormInTraining's gradient.
  * Idempotent; returns false (changing nothing) where the layer class is not the one expected.
  */
 export function shortenBatchNormGradients(): boolean {
   if (stockCall) return true;
-  const layer = tf.layers.batchNormalization({});
-  const cls = (Object.getPrototypeOf(layer) as { constructor: BatchNormClass }).constructor;
+  const { cls, layer } = batchNormClass();
   if (typeof cls.prototype.call !== 'function' || !('momentum' in layer) || !('epsilon' in layer)) return false;
   stockCall = cls.prototype.call;
   cls.prototype.call = batchNormCall;
@@ -123,7 +128,5 @@ export function shortenBatchNormGradients(): boolean {
 
 /** Whether shortenBatchNormGradients is in effect. */
 export function batchNormGradientsShortened(): boolean {
-  if (!stockCall) return false;
-  const layer = tf.layers.batchNormalization({});
-  return (Object.getPrototypeOf(layer) as { constructor: BatchNormClass }).constructor.prototype.call === batchNormCall;
+  return stockCall !== undefined && batchNormClass().cls.prototype.call === batchNormCall;
 }

@@ -31,13 +31,17 @@ function isUnitDilation(d: FusedConv2dArgs['dilations']): boolean {
   return d === undefined || d === 1 || (Array.isArray(d) && d.every((v) => v === 1));
 }
 
+/** What both fused ops need to run fused here: a tape recording, a relu, and a bias vector. */
+function reluWithBiasUnderTape(args: { activation?: string; preluActivationWeights?: unknown; bias?: unknown }): boolean {
+  return tf.engine().state.gradientDepth > 0 && args.activation === 'relu' && !args.preluActivationWeights
+    && args.bias instanceof tf.Tensor && args.bias.rank === 1;
+}
+
 /** Whether this call is one we run fused under the tape (the rest go to tfjs-core's op). */
 function fusesHere(args: FusedConv2dArgs): boolean {
-  const { x, filter, bias } = args;
-  return tf.engine().state.gradientDepth > 0 && args.activation === 'relu' && !args.preluActivationWeights
-    && (args.dataFormat ?? 'NHWC') === 'NHWC' && isUnitDilation(args.dilations)
-    && x instanceof tf.Tensor && x.rank === 4 && filter instanceof tf.Tensor && filter.rank === 4
-    && bias instanceof tf.Tensor && bias.rank === 1;
+  const { x, filter } = args;
+  return reluWithBiasUnderTape(args) && (args.dataFormat ?? 'NHWC') === 'NHWC' && isUnitDilation(args.dilations)
+    && x instanceof tf.Tensor && x.rank === 4 && filter instanceof tf.Tensor && filter.rank === 4;
 }
 
 function fusedConv2d<T extends tf.Tensor3D | tf.Tensor4D>(args: Parameters<FusedOps['conv2d']>[0] & { x: T | tf.TensorLike }): T {
@@ -50,11 +54,9 @@ function fusedConv2d<T extends tf.Tensor3D | tf.Tensor4D>(args: Parameters<Fused
 
 /** Whether this product is one we run fused under the tape: a dense layer's [n, k] x [k, m] + bias, relu. */
 function fusesMatMulHere(args: FusedMatMulArgs): boolean {
-  const { a, b, bias } = args;
-  return tf.engine().state.gradientDepth > 0 && args.activation === 'relu' && !args.preluActivationWeights
-    && !args.transposeA && !args.transposeB
-    && a instanceof tf.Tensor && a.rank === 2 && b instanceof tf.Tensor && b.rank === 2
-    && bias instanceof tf.Tensor && bias.rank === 1;
+  const { a, b } = args;
+  return reluWithBiasUnderTape(args) && !args.transposeA && !args.transposeB
+    && a instanceof tf.Tensor && a.rank === 2 && b instanceof tf.Tensor && b.rank === 2;
 }
 
 function fusedMatMul(args: FusedMatMulArgs): tf.Tensor {
@@ -118,7 +120,7 @@ const fusedConv2dGradient: GradConfig = {
  * where tfjs-core's module object cannot be changed or tfjs registers gradients of its own for
  * the fused kernels.
  */
-export function fuseConvolutionsInTraining(): boolean {
+export function fuseLayersInTraining(): boolean {
   if (stock) return true;
   const descriptor = Object.getOwnPropertyDescriptor(core, 'fused');
   if (!descriptor?.writable || tf.getGradient(tf.FusedConv2D) || tf.getGradient(tf._FusedMatMul)) return false;
@@ -129,7 +131,7 @@ export function fuseConvolutionsInTraining(): boolean {
   return true;
 }
 
-/** Whether fuseConvolutionsInTraining is in effect. */
-export function convolutionsFusedInTraining(): boolean {
+/** Whether fuseLayersInTraining is in effect. */
+export function layersFusedInTraining(): boolean {
   return stock !== undefined && core.fused.conv2d === fusedConv2d && core.fused.matMul === fusedMatMul;
 }

@@ -4,5 +4,5 @@ export { detectTfjsNode, detectNativeBuild, findNativeSource } from './native/lo
 export type { BackendInfo, BackendOptions, BackendPreference } from './backend';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register';
 export { wasmThreadsSupported, MAX_WASM_THREADS } from './threads/wasm-threads';
-export { fuseConvolutionsInTraining, convolutionsFusedInTraining } from './fused-training';
-export { shortenBatchNormGradients, batchNormGradientsShortened, batchNormInTraining } from './batch-norm-training';
+export { fuseLayersInTraining, layersFusedInTraining } from './fused-training';
+export { shortenBatchNormGradients, batchNormGradientsShortened } from './batch-norm-training';

@@ -7,7 +7,7 @@
  */
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
-import { convolutionsFusedInTraining } from '../../lib/engine';
+import { layersFusedInTraining } from '../../lib/engine';
 import { describeEachBackend } from '../helpers/backends';
 import { relativeError } from './helpers';
 
@@ -50,7 +50,7 @@ describeEachBackend('engine: convolutions and dense layers fused while training'
   this.timeout(120_000);
 
   it('is in effect after initBackend', () => {
-    assert.equal(convolutionsFusedInTraining(), true);
+    assert.equal(layersFusedInTraining(), true);
   });
 
   for (const c of CASES) {

@@ -15,8 +15,8 @@
  *   again, which is what happens when none was kept); oneDNN's forward pass is also faster than
  *   tfjs-node's (1.3 against 1.8 ms; 3.8 against 5-6 ms at [512, 12, 12, 128] for inference). The
  *   gradient is routed exactly as MaxPoolGrad routes it, ties included.
- * - FusedConv2D (inference; tfjs unfuses it whenever gradients are recorded): oneDNN's
- *   convolution with the bias fused, then Relu, instead of Conv2D, a broadcasting Add and Relu.
+ * - FusedConv2D (inference, and training through lib/engine/fused-training.ts): oneDNN's
+ *   convolution with the bias fused, and the relu too where the binding takes list attributes.
  * - Add of a bias vector along the last axis: TensorFlow's BiasAdd instead of AddV2's generic
  *   broadcast (same sums, element by element).
  * - Sum over every axis but the last (a bias gradient): TensorFlow's BiasAddGrad, ~3x faster than
