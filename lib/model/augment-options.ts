@@ -43,6 +43,11 @@ export interface AugmentOptions {
   cval?: number;
   /** Resampling; default 'bilinear' (Keras' order 1). */
   interpolation?: 'bilinear' | 'nearest';
+  /**
+   * Elastic distortion (not in Keras): a smooth random warp of each picture whose control points
+   * move up to this many pixels each way (elastic.ts); default 0, none.
+   */
+  elasticRange?: number;
 }
 
 /**
@@ -74,6 +79,7 @@ const FILL_MODES: readonly AugmentFillMode[] = ['constant', 'nearest', 'reflect'
 /** Every option AugmentOptions has; anything else is a typo that would silently do nothing. */
 export const AUGMENT_OPTION_KEYS: readonly (keyof AugmentOptions)[] = [
   'rotationRange', 'widthShiftRange', 'heightShiftRange', 'shearRange', 'zoomRange', 'fillMode', 'cval', 'interpolation',
+  'elasticRange',
 ];
 
 /**
@@ -95,6 +101,7 @@ export function validateAugmentOptions(options: AugmentOptions): [number, number
     ['widthShiftRange', options.widthShiftRange],
     ['heightShiftRange', options.heightShiftRange],
     ['shearRange', options.shearRange],
+    ['elasticRange', options.elasticRange],
   ];
   for (const [name, value] of ranges) {
     if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../common/random';
 import { AugmentFillMode, AugmentOptions, validateAugmentOptions } from './augment-options';
+import { elasticDistort } from './elastic';
 
 export type { AugmentFillMode, AugmentOptions } from './augment-options';
 export { AUGMENT_OPTION_KEYS, REFERENCE_AUGMENTATION, STRONG_AUGMENTATION, validateAugmentOptions } from './augment-options';
@@ -215,5 +216,16 @@ export function augmentImages(images: tf.Tensor4D, options: AugmentOptions, seed
   const rng = makeAugmentRandom(seed);
   const params: AffineParams[] = [];
   for (let i = 0; i < n; i++) params.push(randomAffineParams(options, rng, height, width));
-  return applyAffineTransforms(images, params, options);
+  const moved = applyAffineTransforms(images, params, options);
+  const range = options.elasticRange ?? 0;
+  if (range === 0) return moved;
+  const channels = images.shape[3];
+  if (channels !== 1 || height < 2 || width < 2) {
+    moved.dispose();
+    throw new Error(`augmentImages: elasticRange needs one-channel pictures of at least 2 x 2, got shape [${images.shape.join(', ')}]`);
+  }
+  // The warp is drawn after every affine transform, so a seed without it draws what it always did.
+  const warped = elasticDistort(moved.dataSync() as Float32Array, n, height, width, range, rng);
+  moved.dispose();
+  return tf.tensor4d(warped, [n, height, width, 1]);
 }

@@ -7,10 +7,11 @@ describe('digit-lab train: flags over the model recipe', () => {
   const flags = (model: string, more: Partial<TrainFlags> = {}): TrainFlags =>
     ({ model, seed: '1', validationSplit: '0', progress: true, ...more });
 
-  it('--model best alone trains by the best recipe: strong fresh copies, its epochs', () => {
+  it('--model best alone trains by the best recipe: strong fresh copies, its epochs, shift averaging', () => {
     const options = recipeOptions(flags('best'));
     assert.deepEqual(options.augment, { ...STRONG_AUGMENTATION });
     assert.equal(options.freshAugmentation, true);
+    assert.equal(options.shiftAveraging, true);
     assert.equal(options.epochs, MODEL_RECIPES.best.epochs);
     assert.equal(options.copies, 1);
     assert.equal(options.batchSize, 128);
@@ -21,17 +22,20 @@ describe('digit-lab train: flags over the model recipe', () => {
     assert.equal(options.model, 'reference');
     assert.deepEqual(options.augment, { ...REFERENCE_AUGMENTATION });
     assert.equal(options.freshAugmentation, false);
+    assert.equal(options.shiftAveraging, false);
     assert.equal(options.epochs, 5);
   });
 
-  it('every flag given wins over the recipe, --no-fresh included', () => {
-    const options = recipeOptions(flags('best', { epochs: '12', batch: '64', augment: 'none', copies: '2', fresh: false }));
+  it('every flag given wins over the recipe, --no-fresh and --no-tta included', () => {
+    const options = recipeOptions(flags('best', { epochs: '12', batch: '64', augment: 'none', copies: '2', fresh: false, tta: false }));
     assert.equal(options.epochs, 12);
     assert.equal(options.batchSize, 64);
     assert.equal(options.augment, null);
     assert.equal(options.copies, 2);
     assert.equal(options.freshAugmentation, false);
+    assert.equal(options.shiftAveraging, false);
     assert.equal(recipeOptions(flags('reference', { fresh: true, augment: 'strong' })).freshAugmentation, true);
+    assert.equal(recipeOptions(flags('reference', { tta: true })).shiftAveraging, true);
   });
 
   it('--ensemble k trains k members (default one plain model) and refuses fewer than one', () => {

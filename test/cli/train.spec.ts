@@ -82,6 +82,27 @@ describe('digit-lab train @slow', function () {
     model.dispose();
   });
 
+  it('--model best averages over shifts by default, and --no-tta saves the plain model', async () => {
+    const common = ['train', '--model', 'best', '--data', 'embedded', '--limit', '64', '--epochs', '1', '--augment', 'none',
+      '--batch', '32', '--test-limit', '50', '--backend', 'wasm', '--no-progress'];
+    const withShifts = path.join(dir, 'best-tta');
+    const plain = path.join(dir, 'best-plain');
+    const a = await runCli([...common, '--out', withShifts]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /without the shifts/);
+    const b = await runCli([...common, '--out', plain, '--no-tta']);
+    assert.equal(b.code, 0, b.stderr);
+    assert.doesNotMatch(b.stdout, /without the shifts/);
+    const shifted = await loadModel(withShifts);
+    const unshifted = await loadModel(plain);
+    assert.equal(shifted.metadata.shiftAveraging, true);
+    assert.equal(unshifted.metadata.shiftAveraging, undefined);
+    assert.equal(shifted.model.layers[shifted.model.layers.length - 1].name, 'compact_cnn_shifts_mean');
+    assert.equal(unshifted.model.name, 'compact_cnn');
+    shifted.model.dispose();
+    unshifted.model.dispose();
+  });
+
   /** A quick training run: a few seconds when it is not stopped before it starts. */
   const QUICK = ['--model', 'tiny', '--data', 'embedded', '--limit', '64', '--test-limit', '50', '--epochs', '1', '--batch', '32',
     '--augment', 'none', '--backend', 'cpu', '--no-progress'];
@@ -138,7 +159,7 @@ describe('digit-lab train @slow', function () {
     await bad(['--epochs', 'two'], /--epochs: expected an integer >= 1, got "two"/);
     await bad(['--augment', '{"rotationRange": -3}'], /--augment: .*rotationRange/);
     await bad(['--augment', 'sideways'], /--augment: expected none, reference, strong or a JSON object/);
-    await bad(['--augment', '{"foo":3}'], /^error: --augment: augment: unknown option "foo"; the options are rotationRange, .*interpolation\n$/);
+    await bad(['--augment', '{"foo":3}'], /^error: --augment: augment: unknown option "foo"; the options are rotationRange, .*interpolation, elasticRange\n$/);
     await bad(['--model', 'huge'], /argument 'huge' is invalid/);
     await bad(['--backend', 'gpu'], /--backend: unknown backend "gpu": expected one of auto, tensorflow, wasm, cpu/);
     fs.writeFileSync(path.join(dir, 'file.txt'), 'x');

@@ -80,7 +80,7 @@ describe('augment: transform parameters (no tensors)', () => {
 
   it('rejects unknown option names (listing the known ones) and values of the wrong type', () => {
     assert.throws(() => validateAugmentOptions({ foo: 3 } as never),
-      /^Error: augment: unknown option "foo"; the options are rotationRange, widthShiftRange, heightShiftRange, shearRange, zoomRange, fillMode, cval, interpolation$/);
+      /^Error: augment: unknown option "foo"; the options are rotationRange, widthShiftRange, heightShiftRange, shearRange, zoomRange, fillMode, cval, interpolation, elasticRange$/);
     assert.throws(() => validateAugmentOptions({ rotation: 10, zoom: 0.1 } as never), /unknown options "rotation", "zoom"/);
     assert.throws(() => validateAugmentOptions({ rotationRange: '10' } as never), /rotationRange must be a finite number >= 0, got "10"/);
     assert.throws(() => validateAugmentOptions({ cval: true } as never), /cval must be a finite number, got true/);

@@ -142,12 +142,13 @@ console.log(JSON.stringify({ summary: summary, sums: sums, loss: network.loss, o
       for (const cell of solutions) assert.ok((cell.outputs ?? []).length > 0, `${cell.id} shows something`);
     });
 
-    it('trains the "best" model by its recipe: fresh copies every epoch, the one-cycle rate, the compact network', async () => {
+    it('trains the "best" model by its recipe: fresh copies every epoch, the one-cycle rate, the compact network, shift averaging', async () => {
       const nb = readWalkthrough();
-      const upToTraining = nb.cells.slice(0, nb.cells.findIndex((c) => c.id === cellById(nb, 'cell-19').id) + 1);
+      const upToTraining = nb.cells.slice(0, nb.cells.findIndex((c) => c.id === cellById(nb, 'cell-23').id) + 1);
       const probe = `
 const optimizer = model.optimizer as unknown as { learningRate: number };
-console.log(JSON.stringify({ name: model.name, fresh: freshCopies, perEpoch: picturesPerEpoch, rate: optimizer.learningRate }));`;
+const lastLayer = predictor.layers[predictor.layers.length - 1].name;
+console.log(JSON.stringify({ name: model.name, fresh: freshCopies, perEpoch: picturesPerEpoch, rate: optimizer.learningRate, lastLayer: lastLayer }));`;
       const small: Notebook = {
         ...nb,
         cells: [...upToTraining.filter((c) => !tags(c).includes('solution')), { cell_type: 'code', id: 'probe', metadata: {}, execution_count: null, outputs: [], source: probe }],
@@ -160,8 +161,10 @@ console.log(JSON.stringify({ name: model.name, fresh: freshCopies, perEpoch: pic
       const text = (result.notebook.cells as AnyCell[]).flatMap((c) => (c.outputs ?? []).map((o) => joinSource(o.text ?? ''))).join('');
       // 400 digits less the 10% held out for validation, each with a fresh copy per epoch.
       assert.match(text, /trained on 720 pictures per epoch in /);
-      const printed = JSON.parse(text.trim().split('\n').pop()!) as { name: string; fresh: boolean; perEpoch: number; rate: number };
+      const printed = JSON.parse(text.trim().split('\n').pop()!) as { name: string; fresh: boolean; perEpoch: number; rate: number; lastLayer: string };
       assert.deepEqual({ name: printed.name, fresh: printed.fresh, perEpoch: printed.perEpoch }, { name: 'compact_cnn', fresh: true, perEpoch: 720 });
+      // The recipe's shift averaging: evaluated (and later saved and used) through the wrapped model.
+      assert.equal(printed.lastLayer, 'compact_cnn_shifts_mean');
       assert.ok(Math.abs(printed.rate - 3e-3) < 1e-9, `the schedule gave the rate back after training: ${printed.rate}`);
     });
 
