@@ -35,6 +35,35 @@ export function inkPieces(strength: Float32Array, width: number, height: number)
   return pieces;
 }
 
+/** Faint ink at least this far from the paper towards the threshold still joins strokes (see `bridgedPieces`). */
+export const BRIDGE_LEVEL = 0.5;
+
+/**
+ * The ink pieces of `strength`, grouped as if faint ink that the threshold left out, but that is
+ * at least `BRIDGE_LEVEL` of the way from the paper to the threshold, were ink: a 3 whose middle
+ * stroke fades stays one piece instead of coming apart into two, one above the other. Each piece
+ * is made of its thresholded pixels only, so what is cut out and prepared is what `predict` would
+ * see, and faint ink with no stroke in it is no piece. The anti-aliased fringe of a stroke is
+ * fainter than the bridge level, so digits a few pixels apart stay apart. `ink` is the picture on
+ * the ink-bright scale; `paper` and `threshold` are on that scale too.
+ */
+export function bridgedPieces(
+  strength: Float32Array,
+  ink: ArrayLike<number>,
+  levels: { paper: number; threshold: number },
+  width: number,
+  height: number,
+): InkPiece[] {
+  const level = levels.paper + BRIDGE_LEVEL * (levels.threshold - levels.paper);
+  const joined = strength.slice();
+  // A trace of strength: enough to connect, too little to weigh.
+  for (let i = 0; i < joined.length; i++) if (joined[i] === 0 && ink[i] > level && ink[i] <= levels.threshold) joined[i] = 1e-6;
+  return inkPieces(joined, width, height)
+    .map((p) => p.pixels.filter((q) => strength[q] > 0))
+    .filter((pixels) => pixels.length > 0)
+    .map((pixels) => pieceOf(pixels, strength, width));
+}
+
 /** The piece made of `pixels` (box and mass computed from them). */
 export function pieceOf(pixels: number[], strength: Float32Array, width: number): InkPiece {
   let x0 = Infinity;

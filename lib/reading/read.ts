@@ -7,7 +7,7 @@
 import { shrinkDigitImage, assertDigitImage, type DigitImage } from '../imaging/gray';
 import { dropBorderFrames } from '../imaging/components';
 import { findInk, preprocessDigit, FRAME_BORDER_FRACTION, MAX_WORKING_SIDE } from '../imaging/preprocess';
-import { inkPieces, median, type InkPiece } from './components';
+import { bridgedPieces, inkPieces, median, type InkPiece } from './components';
 import { cutOut } from './cutout';
 import { findLines } from './lines';
 import { CUT_LIMITS } from './cuts';
@@ -83,7 +83,11 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
     throw err;
   }
   dropBorderFrames(ink.strength, work.width, work.height, FRAME_BORDER_FRACTION);
-  const lines = findLines(inkPieces(ink.strength, work.width, work.height));
+  const found = ink.threshold === null
+    ? inkPieces(ink.strength, work.width, work.height)
+    : bridgedPieces(ink.strength, ink.inverted ? work.gray.map((g) => 255 - g) : work.gray,
+      { paper: ink.inverted ? 255 - ink.paper : ink.paper, threshold: ink.threshold }, work.width, work.height);
+  const lines = findLines(found);
   if (lines.length === 0) return { text: '', lines: [], warnings: ['no writing found'] };
   // The judge's view of each piece wide enough to be two digits: only those it does not call
   // one digit for sure are cut (cheaper, and a classifier sure of both halves of a 0 cannot

@@ -18,6 +18,12 @@ const MERGE_MAX_GAP = 0.15;
 /** ...and the two together are at most this wide. */
 const MERGE_MAX_WIDTH = 1.1;
 /**
+ * Two pieces one above the other, sharing this many digit heights of their width (and half the
+ * narrower one's), are the halves of a broken digit: neighbouring digits, even when pushed into
+ * each other, share far less.
+ */
+const STACKED_OVERLAP = 0.25;
+/**
  * The priors of the line's readings, in log-score units (the classifier's log probabilities are
  * added to them). A classifier is confident on half a digit too (half a 0 is a fine 6), so a cut
  * must pay for itself: the narrower the piece, the more (a single digit is rarely wider than its
@@ -33,6 +39,8 @@ export const SEGMENT_COSTS = {
   crossing: 0.5,
   /** Reading two pieces as one digit. */
   merge: 1,
+  /** Reading two stacked pieces (`STACKED_OVERLAP`) as one digit: a gain, not a cost. */
+  stackedMerge: -3,
   /** Reading one piece as the two digits the judge's pair head sees in it. */
   pair: 0.5,
   /** Without a judge, a digit wider than `wideAspect` (width / height) costs `wide` per unit of aspect beyond. */
@@ -113,10 +121,17 @@ export function layOutLine(line: WritingLine, strength: Float32Array, width: num
     const next = pieces[i + 1];
     if (next && horizontalGap(p, next) <= MERGE_MAX_GAP * h) {
       const both = unitePieces([p, next], strength, width);
-      if (both.width <= MERGE_MAX_WIDTH * Math.max(h, both.height)) options.push({ from: i, to: i + 2, kind: 'merge', digits: [both], prior: -SEGMENT_COSTS.merge });
+      const cost = stacked(p, next, h) ? SEGMENT_COSTS.stackedMerge : SEGMENT_COSTS.merge;
+      if (both.width <= MERGE_MAX_WIDTH * Math.max(h, both.height)) options.push({ from: i, to: i + 2, kind: 'merge', digits: [both], prior: -cost });
     }
   });
   return { pieces, digitHeight: h, options, dropped };
+}
+
+/** Whether two pieces share so much of their width that they can only be parts of one digit. */
+export function stacked(a: InkPiece, b: InkPiece, digitHeight: number): boolean {
+  const shared = -horizontalGap(a, b);
+  return shared >= STACKED_OVERLAP * digitHeight && shared >= 0.5 * Math.min(a.width, b.width);
 }
 
 /** The prior of reading `piece` (in a line of `digitHeight`) as two digits, cut across `crossings` strokes. */

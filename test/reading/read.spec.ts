@@ -143,6 +143,24 @@ describe('reading whole numbers @slow', function () {
     }
   });
 
+  it('holds a digit together across a faint stroke (a 3 whose middle fades is not two lines)', async () => {
+    for (const label of [3, 8, 0]) {
+      const pic = composeNumber(digits, [[pick(label, 2)]], [style(1)], 6);
+      const [x, y, w, h] = pic.boxes[0][0];
+      // Ink across the middle two rows fades to 35% of its darkness: below the threshold, not gone.
+      const band = y + Math.round(0.5 * h) - 1;
+      for (let yy = band; yy < band + 2; yy++) {
+        for (let xx = x; xx < x + w; xx++) {
+          const i = yy * pic.image.width + xx;
+          pic.image.gray[i] = Math.round(225 - 0.35 * (225 - pic.image.gray[i]));
+        }
+      }
+      assert.ok(pieceCount(pic.image) >= 2, `the ${label} still holds together above the threshold`);
+      const r = await readNumber(pic.image, model);
+      assert.equal(r.text, String(label), `faded ${label} read as ${JSON.stringify(r.text)}`);
+    }
+  });
+
   it('reads two lines in order', async () => {
     const pic = composeNumber(digits, [[pick(4), pick(1), pick(9)], [pick(6), pick(0), pick(5), pick(8)]], [style(3), style(4)], 4);
     const r = await readNumber(pic.image, model);

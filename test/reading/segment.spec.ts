@@ -61,6 +61,24 @@ describe('reading: cuts and the choice of a reading', () => {
     assert.deepEqual(kinds(0.001), ['whole']);
   });
 
+  it('reads two pieces one above the other, sharing most of their width, as one digit (a broken 3)', () => {
+    const top = draw((x, y) => y >= 6 && y < 18 && x >= 20 && x < 34).piece;
+    const bottom = draw((x, y) => y >= 20 && y < 34 && x >= 21 && x < 35).piece;
+    const strength = new Float32Array(W * H);
+    for (const p of [...top.pixels, ...bottom.pixels]) strength[p] = 1;
+    const layout = layOutLine({ pieces: [top, bottom], digitHeight: 14 }, strength, W, { mayCut: () => false });
+    const merge = layout.options.find((o) => o.kind === 'merge');
+    assert.ok(merge && merge.prior > 0, `merge prior ${merge?.prior}`);
+    // Equally sure of each half and of the whole, the whole wins.
+    const reading = bestReading(layout, () => Math.log(0.9));
+    assert.deepEqual(reading.map((o) => o.kind), ['merge']);
+    // Side by side (neighbours a little apart), the same pieces merge only at a cost.
+    const right = draw((x, y) => y >= 6 && y < 34 && x >= 40 && x < 52).piece;
+    const left = draw((x, y) => y >= 6 && y < 34 && x >= 24 && x < 38).piece;
+    const apart = layOutLine({ pieces: [left, right], digitHeight: 28 }, strength, W, { mayCut: () => false });
+    assert.ok((apart.options.find((o) => o.kind === 'merge')?.prior ?? -1) < 0);
+  });
+
   it('shows the judge a piece at a fixed height, its width kept', () => {
     const narrow = draw((x, y) => y >= 6 && y < 34 && x >= 10 && x < 20);
     const wide = draw((x, y) => y >= 6 && y < 34 && x >= 5 && x < 45);
