@@ -11,7 +11,7 @@ import type { AugmentRandom } from './augment';
 export const ELASTIC_GRID = 5;
 
 /**
- * Warps `n` pictures of `height` x `width` (row-major floats, one channel) in place of a copy: each
+ * Warped copies of `n` pictures of `height` x `width` (row-major floats, one channel): each
  * control point of each picture moves by dx, dy drawn uniformly from [-range, range] pixels, the
  * displacement of every pixel is interpolated bilinearly between the control points, and the
  * picture is resampled bilinearly there, with the edge pixels repeated outside (Keras' 'nearest').

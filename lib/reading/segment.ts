@@ -129,7 +129,7 @@ export function layOutLine(line: WritingLine, strength: Float32Array, width: num
 }
 
 /** Whether two pieces share so much of their width that they can only be parts of one digit. */
-export function stacked(a: InkPiece, b: InkPiece, digitHeight: number): boolean {
+function stacked(a: InkPiece, b: InkPiece, digitHeight: number): boolean {
   const shared = -horizontalGap(a, b);
   return shared >= STACKED_OVERLAP * digitHeight && shared >= 0.5 * Math.min(a.width, b.width);
 }
