@@ -14,7 +14,7 @@ describe('command-line flags', () => {
   });
 
   it('--augment rejects unknown keys and wrong types, naming the flag and the known keys', () => {
-    assert.throws(() => augmentFlag('{"foo":3}'), /^CliError: --augment: augment: unknown option "foo"; the options are rotationRange, widthShiftRange, .*interpolation$/);
+    assert.throws(() => augmentFlag('{"foo":3}'), /^CliError: --augment: augment: unknown option "foo"; the options are rotationRange, widthShiftRange, .*interpolation, elasticRange$/);
     assert.throws(() => augmentFlag('{"rotationRange":"10"}'), /--augment: .*rotationRange must be a finite number >= 0, got "10"/);
     assert.deepEqual(augmentFlag('{"rotationRange":10,"zoomRange":[0.9,1.1]}'), { rotationRange: 10, zoomRange: [0.9, 1.1] });
   });
