@@ -187,6 +187,11 @@ export interface InkMap {
   threshold: number | null;
   /** Median gray level of the picture's border, in the input's own polarity. */
   paper: number;
+  /**
+   * The picture and its paper level on the ink-bright scale, the scale of `threshold` (the input's
+   * own array when its ink is already bright).
+   */
+  bright: { gray: Uint8Array; paper: number };
 }
 
 /**
@@ -209,7 +214,7 @@ export function findInk(img: DigitImage, options: Pick<PreprocessOptions, 'thres
   const ink = inverted ? img.gray.map((g) => 255 - g) : img.gray;
   const inkPaper = inverted ? 255 - paper : paper;
   const { strength, threshold } = inkStrength(ink, options.threshold, inkPaper);
-  return { strength, inverted, threshold, paper };
+  return { strength, inverted, threshold, paper, bright: { gray: ink, paper: inkPaper } };
 }
 
 /**

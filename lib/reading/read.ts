@@ -85,8 +85,7 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
   dropBorderFrames(ink.strength, work.width, work.height, FRAME_BORDER_FRACTION);
   const found = ink.threshold === null
     ? inkPieces(ink.strength, work.width, work.height)
-    : bridgedPieces(ink.strength, ink.inverted ? work.gray.map((g) => 255 - g) : work.gray,
-      { paper: ink.inverted ? 255 - ink.paper : ink.paper, threshold: ink.threshold }, work.width, work.height);
+    : bridgedPieces(ink.strength, ink.bright.gray, { paper: ink.bright.paper, threshold: ink.threshold }, work.width, work.height);
   const lines = findLines(found);
   if (lines.length === 0) return { text: '', lines: [], warnings: ['no writing found'] };
   // The judge's view of each piece wide enough to be two digits: only those it does not call
