@@ -8,9 +8,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { compileAdam } from './architectures';
+import { SHIFTS } from '../imaging/shifts';
 
-/** The shifts averaged, as [right, down] in pixels: the picture itself, then one pixel each way. */
-export const SHIFTS: readonly (readonly [number, number])[] = Object.freeze([[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]]);
+export { SHIFTS };
+
+/** Whether `model` is a withShiftAveraging wrapper (so averaging its answers over shifts again would only repeat the work). */
+export function averagesShifts(model: tf.LayersModel): boolean {
+  const layers = model.layers;
+  return layers.length >= 2 && layers[layers.length - 1].getClassName() === 'GlobalAveragePooling1D' && layers[layers.length - 2].getClassName() === 'TimeDistributed';
+}
 
 /**
  * `model` wrapped so that it predicts the mean over SHIFTS (vacated pixels are 0, the background

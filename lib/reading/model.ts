@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DigitImage } from '../imaging/gray';
 import { predictDigits } from '../model/evaluate';
+import { averagesShifts } from '../model/shift-averaging';
 import { JUDGE_HEIGHT, JUDGE_WIDTH, type PieceJudge } from './judge';
 import { judgeBranch } from './judge-branch';
 import { JUDGE_TOPOLOGY, JUDGE_WEIGHT_SPECS, JUDGE_WEIGHTS } from './judge-model';
@@ -38,5 +39,6 @@ export async function loadJudgeModel(): Promise<tf.LayersModel> {
 /** Reads the numbers written in `image` with a digit `model` and, if given, a piece `judge` model (see `readText`). */
 export function readNumber(image: DigitImage, model: tf.LayersModel, options: ReadOptions & { judgeModel?: tf.LayersModel } = {}): Promise<ReadResult> {
   const { judgeModel, ...rest } = options;
-  return readText(image, modelClassifier(model), judgeModel ? { judge: modelJudge(judgeModel), ...rest } : rest);
+  const settings = { averageShifts: !averagesShifts(model), ...rest };
+  return readText(image, modelClassifier(model), judgeModel ? { judge: modelJudge(judgeModel), ...settings } : settings);
 }

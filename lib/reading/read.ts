@@ -6,12 +6,14 @@
  */
 import { shrinkDigitImage, assertDigitImage, type DigitImage } from '../imaging/gray';
 import { dropBorderFrames } from '../imaging/components';
-import { findInk, preprocessDigit, FRAME_BORDER_FRACTION, MAX_WORKING_SIDE } from '../imaging/preprocess';
+import { findInk, preprocessDigit, DIGIT_INPUT_SIZE, FRAME_BORDER_FRACTION, MAX_WORKING_SIDE } from '../imaging/preprocess';
+import { shiftedPicture, SHIFTS } from '../imaging/shifts';
 import { bridgedPieces, inkPieces, median, type InkPiece } from './components';
 import { cutOut } from './cutout';
 import { findLines } from './lines';
 import { CUT_LIMITS } from './cuts';
-import { judgeInput, JUDGE_ONE, JUDGE_TWO, pairMarginals, pairProbabilities, pairShare, type PieceJudge } from './judge';
+import { judgeInput, JUDGE_ONE, JUDGE_PART, JUDGE_TWO, pairMarginals, pairProbabilities, pairShare, type PieceJudge } from './judge';
+import { pairOdds, PAIR_CALIBRATION, type PairCalibration, type PairEvidence } from './pair-odds';
 import { bestReading, layOutLine, SEGMENT_COSTS, type LineLayout, type LineOption } from './segment';
 
 /** Classifies prepared 28x28 digits (784 values, ink 1 on 0): ten probabilities each. */
@@ -63,6 +65,16 @@ export interface ReadOptions {
    * the pieces' widths and the classifier decide where to cut.
    */
   judge?: PieceJudge;
+  /**
+   * Ask the classifier about each digit and its four one-pixel shifts and average the answers
+   * (default true: measured on the reading benchmark, see the README). Leave it off for a
+   * classifier that already does so (a model wrapped by withShiftAveraging).
+   */
+  averageShifts?: boolean;
+  /** Weighs the judge, its pair head and the classifier on "one digit or two?" (default PAIR_CALIBRATION). */
+  pairCalibration?: PairCalibration;
+  /** Called with what is known of each piece the pair head read, and its box (for fitting the calibration). */
+  observePair?: (evidence: PairEvidence, box: [number, number, number, number]) => void;
 }
 
 /** A gap wider than this many digit heights (and much wider than the line's usual gap) is a space. */
@@ -92,6 +104,7 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
   // one digit for sure are cut (cheaper, and a classifier sure of both halves of a 0 cannot
   // talk it into two); then of each side of each cut, and of each pair of pieces taken as one.
   const judged = new Map<InkPiece, number[]>();
+  const twoOdds = new Map<InkPiece, number>();
   const ask = async (pieces: InkPiece[], pairs: boolean) => {
     const fresh = pieces.filter((p) => !judged.has(p));
     if (!options.judge || fresh.length === 0) return;
@@ -120,9 +133,9 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
     const log = (v: number | undefined) => Math.log(Math.max(1e-4, v ?? 1));
     if (option.kind === 'merge') return log(judged.get(option.digits[0])?.[JUDGE_ONE]);
     const piece = layout.pieces[option.from];
+    const two = twoOdds.get(piece);
+    if (two !== undefined && (option.kind === 'whole' || option.kind === 'pair')) return Math.log(Math.max(1e-6, option.kind === 'pair' ? two : 1 - two));
     if (option.kind === 'whole') return log(judged.get(piece)?.[JUDGE_ONE]);
-    // The small judge often calls overlapping digits "part of one"; the pair head knows pairs better.
-    if (option.kind === 'pair') return log(Math.max(judged.get(piece)?.[JUDGE_TWO] ?? 1, pairShare(judged.get(piece))));
     return log(judged.get(piece)?.[JUDGE_TWO]) + option.digits.reduce((s, d) => s + log(judged.get(d)?.[JUDGE_ONE]), 0);
   };
 
@@ -152,6 +165,7 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
   // (normalised for display), and the unnormalised best product is the side's score, so a cut
   // the two disagree on costs more.
   const fused = new Map<InkPiece, { probabilities: number[]; score: number }>();
+  const pairViews = new Map<InkPiece, number[]>();
   if (options.judge) {
     for (const layout of layouts) {
       for (const option of layout.options) {
@@ -160,10 +174,13 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
         if (!pair) continue;
         option.digits.forEach((side, k) => {
           const p = scores.get(side);
-          if (p) fused.set(side, fuse(p, pair[k]));
+          if (!p) return;
+          fused.set(side, fuse(p, pair[k]));
+          pairViews.set(side, pair[k]);
         });
       }
       addPairOptions(layout);
+      weighPairs(layout);
     }
   }
 
@@ -194,19 +211,54 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
     });
   }
 
+  // A piece read both whole and as a pair: how likely it is two digits, all opinions weighed.
+  function weighPairs(layout: LineLayout): void {
+    layout.pieces.forEach((piece, i) => {
+      const verdict = judged.get(piece);
+      const whole = layout.options.find((o) => o.from === i && o.kind === 'whole');
+      if (!verdict || !whole || !layout.options.some((o) => o.from === i && o.kind === 'pair')) return;
+      const confidence = scores.get(whole.digits[0]);
+      const evidence: PairEvidence = {
+        one: verdict[JUDGE_ONE],
+        two: verdict[JUDGE_TWO],
+        part: verdict[JUDGE_PART],
+        pairShare: pairShare(verdict),
+        topPair: Math.max(...(pairProbabilities(verdict) ?? [0])),
+        wholeConfidence: confidence ? Math.max(...confidence) : 0,
+        aspect: piece.width / piece.height,
+        relativeWidth: piece.width / layout.digitHeight,
+      };
+      twoOdds.set(piece, pairOdds(evidence, options.pairCalibration ?? PAIR_CALIBRATION));
+      options.observePair?.(evidence, [piece.x * factor, piece.y * factor, piece.width * factor, piece.height * factor]);
+    });
+  }
+
+  const digitScore = (option: LineOption, k: number): number => {
+    const side = fused.get(option.digits[k]);
+    if (side) return side.score;
+    const p = scores.get(option.digits[k]);
+    return p ? Math.log(Math.max(1e-9, Math.max(...p))) : -50;
+  };
+  const chosen = layouts.map((layout) => bestReading(layout, digitScore, options.judge ? judgeScore(layout) : undefined).flatMap((o) => o.digits).filter((piece) => scores.has(piece)));
+  // The chosen digits are looked at again from four shifted positions, and each is read from
+  // the five looks averaged (the classifier's share of it, where the pair head has a say too).
+  // Only the chosen ones: the reading itself is decided on one look per candidate, several
+  // times cheaper, and the labels gain as much (see the README).
+  const finalOf = new Map<InkPiece, number[]>();
+  const readByPairHead = (piece: InkPiece) => fused.has(piece) && !pairViews.has(piece);
+  if (options.averageShifts ?? true) {
+    const looked = [...new Set(chosen.flat())].filter((piece) => !readByPairHead(piece));
+    const averaged = await averageOverShifts(looked.map((p) => prepared.get(p)?.input as Float32Array), looked.map((p) => scores.get(p) as number[]), classify);
+    looked.forEach((piece, i) => {
+      const q = pairViews.get(piece);
+      finalOf.set(piece, q ? fuse(averaged[i], q).probabilities : averaged[i]);
+    });
+  }
+
   const warnings: string[] = [];
   const readLines: ReadLine[] = [];
-  for (const layout of layouts) {
-    const digitScore = (option: LineOption, k: number): number => {
-      const side = fused.get(option.digits[k]);
-      if (side) return side.score;
-      const p = scores.get(option.digits[k]);
-      return p ? Math.log(Math.max(1e-9, Math.max(...p))) : -50;
-    };
-    const chosen = bestReading(layout, digitScore, options.judge ? judgeScore(layout) : undefined).flatMap((o) => o.digits);
-    const digits = chosen
-      .filter((piece) => scores.has(piece))
-      .map((piece) => readDigit(piece, fused.get(piece)?.probabilities ?? (scores.get(piece) as number[]), fused.has(piece), prepared.get(piece) as { cutout: DigitImage; input: Float32Array }, factor, threshold));
+  for (const [l, layout] of layouts.entries()) {
+    const digits = chosen[l].map((piece) => readDigit(piece, finalOf.get(piece) ?? fused.get(piece)?.probabilities ?? (scores.get(piece) as number[]), fused.has(piece), prepared.get(piece) as { cutout: DigitImage; input: Float32Array }, factor, threshold));
     if (digits.length === 0) continue;
     readLines.push({ text: lineText(digits, layout.digitHeight * factor), digits, box: unionBox(digits.map((d) => d.box)) });
     if (layout.dropped > 0) warnings.push(`${layout.dropped} small mark(s) away from the digits ignored`);
@@ -215,6 +267,20 @@ export async function readText(image: DigitImage, classify: DigitClassifier, opt
   if (low > 0) warnings.push(`${low} digit(s) read with low confidence (below ${Math.round(threshold * 100)}%)`);
   if (readLines.length === 0) warnings.push('no writing found');
   return { text: readLines.map((l) => l.text).join('\n'), lines: readLines, warnings };
+}
+
+/**
+ * The classifier's answers for `inputs` averaged over SHIFTS, given its answers for the inputs
+ * themselves (`unshifted`): the other views are asked in one batch.
+ */
+async function averageOverShifts(inputs: Float32Array[], unshifted: number[][], classify: DigitClassifier): Promise<number[][]> {
+  if (inputs.length === 0) return [];
+  const moves = SHIFTS.filter(([right, down]) => right !== 0 || down !== 0);
+  const answers = await classify(inputs.flatMap((v) => moves.map(([right, down]) => shiftedPicture(v, DIGIT_INPUT_SIZE, right, down))));
+  return inputs.map((_, i) => {
+    const views = [unshifted[i], ...answers.slice(i * moves.length, (i + 1) * moves.length)];
+    return views[0].map((_, d) => views.reduce((s, p) => s + p[d], 0) / views.length);
+  });
 }
 
 /** Weight of the pair head's view of a side against the classifier's (see `fuse`). */

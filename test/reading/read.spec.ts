@@ -6,7 +6,8 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../lib/engine';
 import { loadMnist } from '../../lib/data';
 import type { ImageSet } from '../../lib/data/types';
 import type { DigitImage } from '../../lib/imaging/gray';
@@ -19,6 +20,10 @@ import { inkPieces } from '../../lib/reading/components';
 import { JUDGE_PAIR, type PieceJudge } from '../../lib/reading/judge';
 import { loadJudgeModel, modelClassifier, modelJudge, readNumber as readWith } from '../../lib/reading/model';
 import { readText } from '../../lib/reading/read';
+import { shiftedPicture, SHIFTS } from '../../lib/imaging/shifts';
+import { averagesShifts, withShiftAveraging } from '../../lib/model/shift-averaging';
+import { PAIR_CALIBRATION, type PairEvidence } from '../../lib/reading/pair-odds';
+import { collectPairEvidence, pairErrors } from '../../lib/bench/read-calibrate';
 import { MODEL_CACHE, trainedSeedCnn } from '../drawpad/fixtures';
 import { writeGrayPng } from './helpers';
 import { seededRandom } from '../../lib/common/random';
@@ -42,7 +47,12 @@ describe('reading whole numbers @slow', function () {
   const sure: number[][] = Array.from({ length: 10 }, () => []);
   const pick = (label: number, k = 0) => sure[label][k];
 
+  let previousBackend = '';
+
   before(async () => {
+    // wasm reads several times faster than the default cpu backend; restored after.
+    previousBackend = tf.getBackend();
+    await initBackend('wasm', { quiet: true });
     model = await trainedSeedCnn();
     judgeModel = await loadJudgeModel();
     digits = trainTestSets(await loadMnist({ source: 'embedded', quiet: true })).test;
@@ -51,6 +61,12 @@ describe('reading whole numbers @slow', function () {
     p.forEach((q, i) => {
       if (q[digits.labels[i]] >= 0.99) sure[digits.labels[i]].push(i);
     });
+  });
+
+  after(async () => {
+    model?.dispose();
+    judgeModel?.dispose();
+    if (previousBackend && previousBackend !== tf.getBackend()) await tf.setBackend(previousBackend);
   });
 
   it('reads separated digits: one box per digit, where the digit is', async () => {
@@ -161,6 +177,29 @@ describe('reading whole numbers @slow', function () {
     }
   });
 
+  it('lets the pair calibration decide one digit or two, and shows it what it weighed', async () => {
+    const pic = composeNumber(digits, [[pick(2), pick(5), pick(8)]], [style(3, ['overlap', 6])], 11);
+    const seen: PairEvidence[] = [];
+    const classify = modelClassifier(model);
+    const judge = modelJudge(judgeModel);
+    const sure = (bias: number) => readText(pic.image, classify, { judge, pairCalibration: { weights: new Array(9).fill(0), bias }, observePair: (e) => seen.push(e) });
+    const two = await sure(20);
+    assert.ok(seen.length >= 1, 'the pair head read no piece');
+    for (const e of seen) for (const [k, v] of Object.entries(e)) assert.ok(Number.isFinite(v) && v >= 0, `${k} = ${v}`);
+    assert.equal(two.text.length, 3, `calibrated sure of a pair: ${two.text}`);
+    assert.equal((await sure(-20)).text.length, 2, 'calibrated sure of one digit, the overlapping pair is read as one');
+  });
+
+  it('weighs the opinions better than the pair head alone on held-out numbers', async () => {
+    const pieces = await collectPairEvidence(digits, modelClassifier(model), modelJudge(judgeModel), 40, 9);
+    assert.ok(pieces.filter((p) => p.two).length >= 40 && pieces.filter((p) => !p.two).length >= 40, `too few pieces of a kind: ${pieces.length}`);
+    const fitted = pairErrors(pieces, PAIR_CALIBRATION);
+    // The pair head alone: two digits when it gives a pair more than even odds.
+    const headAlone = pairErrors(pieces, { weights: [0, 0, 0, 1, -1, 0, 0, 0, 0], bias: 0 });
+    const total = (e: { falsePairs: number; missedPairs: number }) => e.falsePairs + e.missedPairs;
+    assert.ok(total(fitted) < total(headAlone), `calibrated ${JSON.stringify(fitted)}, pair head alone ${JSON.stringify(headAlone)} of ${pieces.length} pieces`);
+  });
+
   it('reads two lines in order', async () => {
     const pic = composeNumber(digits, [[pick(4), pick(1), pick(9)], [pick(6), pick(0), pick(5), pick(8)]], [style(3), style(4)], 4);
     const r = await readNumber(pic.image, model);
@@ -187,9 +226,38 @@ describe('reading whole numbers @slow', function () {
     assert.deepEqual(r.warnings, ['no writing found']);
   });
 
+  it("averages the classifier's answers over the digit and its four one-pixel shifts", async () => {
+    const pic = composeNumber(digits, [[pick(4), pick(7), pick(2)]], [style(3)], 12);
+    const r = await readNumber(pic.image, model);
+    assert.equal(r.text, pic.text);
+    for (const d of r.lines[0].digits) {
+      const views = SHIFTS.map(([right, down]) => shiftedPicture(d.input, 28, right, down));
+      const answers = await predictDigits(model, views);
+      const mean = answers[0].map((_, k) => answers.reduce((s, a) => s + a[k], 0) / views.length);
+      assert.ok(mean.every((v, k) => Math.abs(v - d.probabilities[k]) < 1e-5), `${d.digit}: ${d.probabilities} is not the mean over the shifts`);
+      const once = (await predictDigits(model, [d.input]))[0];
+      assert.ok(once.some((v, k) => Math.abs(v - d.probabilities[k]) > 1e-5), `${d.digit}: the same as one look`);
+    }
+    // A model that averages over shifts itself is asked once per digit.
+    const wrapped = withShiftAveraging(model);
+    assert.ok(averagesShifts(wrapped) && !averagesShifts(model));
+    const asked = async (m: tf.LayersModel) => {
+      let n = 0;
+      const classify = modelClassifier(m);
+      await readText(pic.image, (inputs) => ((n += inputs.length), classify(inputs)), { judge: modelJudge(judgeModel), averageShifts: !averagesShifts(m) });
+      return n;
+    };
+    // The reading is chosen on one look per candidate; only the digits read are looked at again.
+    const once = await asked(wrapped);
+    assert.ok(once >= 3, `asked about ${once} pictures`);
+    assert.ok(r.lines[0].digits.every((d) => d.readBy === 'classifier'));
+    assert.equal(await asked(model), once + (SHIFTS.length - 1) * r.lines[0].digits.length);
+  });
+
   it('agrees with `predict` on each cut-out digit', async () => {
     const pic = composeNumber(digits, [[pick(8), pick(6), pick(1), pick(5), pick(9)]], [style(5, [4, 'touch', 5, 3])], 6);
-    const r = await readNumber(pic.image, model);
+    // predict asks the model once per picture: so does the reader without shift averaging.
+    const r = await readWith(pic.image, model, { judgeModel, averageShifts: false });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'digit-lab-read-'));
     try {
       const files = r.lines[0].digits.map((d, i) => {

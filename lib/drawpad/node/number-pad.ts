@@ -12,6 +12,7 @@ import { numberPadCardHtml } from './number-markup';
 import { PAD_WEIGHT_ENCODINGS, serializeArtifactsForPad, serializeModelForPad } from './payload';
 import type { PadModelPayload, PadWeightEncoding, WeightSpec } from './payload';
 import { padRuntimeScript } from './runtime-script';
+import { averagesShifts } from '../../model/shift-averaging';
 
 /** Options of `drawNumberPad` / `numberPadHtml`. */
 export interface NumberPadOptions {
@@ -77,7 +78,7 @@ export function numberPadHtml(model: tf.LayersModel, options: NumberPadOptions =
     id: `dlp-${randomBytes(6).toString('hex')}`,
     title,
     caption,
-    config: { kind: 'number', model: payload, ...(judge ? { judge } : {}), ...(lowConfidence !== undefined ? { lowConfidence } : {}) },
+    config: { kind: 'number', model: payload, ...(judge ? { judge } : {}), ...(lowConfidence !== undefined ? { lowConfidence } : {}), averageShifts: !averagesShifts(model) },
     card: numberPadCardHtml(title, caption),
     runtimeScript,
   });
