@@ -66,9 +66,10 @@ export interface ReadOptions {
    */
   judge?: PieceJudge;
   /**
-   * Ask the classifier about each digit and its four one-pixel shifts and average the answers
-   * (default true: measured on the reading benchmark, see the README). Leave it off for a
-   * classifier that already does so (a model wrapped by withShiftAveraging).
+   * Once the reading is chosen, ask the classifier about each of its digits moved one pixel each
+   * way too and read the digit from the five answers averaged (default true: measured on the
+   * reading benchmark, see the README). Leave it off for a classifier that already does so (a
+   * model wrapped by withShiftAveraging).
    */
   averageShifts?: boolean;
   /** Weighs the judge, its pair head and the classifier on "one digit or two?" (default PAIR_CALIBRATION). */
