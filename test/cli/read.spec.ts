@@ -12,6 +12,8 @@ describe('digit-lab read @slow', function () {
   this.timeout(180000);
   let dir: string;
   let text: string;
+  /** `file: text` and nothing else but, after two spaces, the warnings in brackets (the small test model is unsure of some digits). */
+  const plainLine = (file: string) => new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${text}(  \\([^\n]*\\))?\n$`);
   before(async () => {
     (await trainedSeedCnn()).dispose();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'digit-lab-read-cli-'));
@@ -30,7 +32,7 @@ describe('digit-lab read @slow', function () {
     const file = path.join(dir, 'number.png');
     const r = await runCli(['read', file, '--model', MODEL_CACHE, '--backend', 'cpu']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, `${file}: ${text}\n`);
+    assert.match(r.stdout, plainLine(file));
   });
 
   it('prints one JSON line per image with lines, digits and warnings; a blank image reads as "" with a warning', async () => {
@@ -56,7 +58,7 @@ describe('digit-lab read @slow', function () {
     const bad = path.join(dir, 'not-an-image.png');
     const r = await runCli(['read', bad, good, path.join(dir, 'missing.png'), '--model', MODEL_CACHE, '--backend', 'cpu']);
     assert.equal(r.code, 1);
-    assert.equal(r.stdout, `${good}: ${text}\n`);
+    assert.match(r.stdout, plainLine(good));
     assert.match(r.stderr, /error: .*not-an-image\.png: not a PNG or JPEG image/);
     assert.match(r.stderr, /error: .*missing\.png: no such file/);
     assert.match(r.stderr, /error: 2 of 3 image\(s\) could not be read/);
