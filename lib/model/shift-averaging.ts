@@ -12,10 +12,16 @@ import { SHIFTS } from '../imaging/shifts';
 
 export { SHIFTS };
 
-/** Whether `model` is a withShiftAveraging wrapper (so averaging its answers over shifts again would only repeat the work). */
-export function averagesShifts(model: tf.LayersModel): boolean {
+/**
+ * The model a withShiftAveraging wrapper averages (sharing its weights; saved and loaded wrappers
+ * too), or null for any other model: the reader averages the digits it has chosen itself, which
+ * is several times cheaper than averaging every candidate through the wrapper.
+ */
+export function shiftAveragedModel(model: tf.LayersModel): tf.LayersModel | null {
   const layers = model.layers;
-  return layers.length >= 2 && layers[layers.length - 1].getClassName() === 'GlobalAveragePooling1D' && layers[layers.length - 2].getClassName() === 'TimeDistributed';
+  if (layers.length < 2 || layers[layers.length - 1].getClassName() !== 'GlobalAveragePooling1D') return null;
+  const each = layers[layers.length - 2] as unknown as { getClassName(): string; layer?: unknown };
+  return each.getClassName() === 'TimeDistributed' && each.layer instanceof tf.LayersModel ? each.layer : null;
 }
 
 /**

@@ -61,7 +61,7 @@ export async function mountNumberPad(host: HTMLElement, config: NumberPadConfig)
     running = true;
     try {
       const started = performance.now();
-      const result = await readCanvas(view.canvas, classify, judgeFn, config.lowConfidence, config.averageShifts);
+      const result = await readCanvas(view.canvas, classify, judgeFn, config.lowConfidence);
       state.lastMs = performance.now() - started;
       state.updates += 1;
       const digits: NumberPadDigit[] = result.lines.flatMap((line) => line.digits.map((d) => ({

@@ -61,8 +61,6 @@ export interface NumberPadConfig {
   markup: string;
   /** readText's lowConfidence threshold (default: its default, as `digit-lab read`). */
   lowConfidence?: number;
-  /** readText's averageShifts: off for a model that averages over shifts itself, as `digit-lab read` does. */
-  averageShifts?: boolean;
 }
 
 /** One digit of a number pad's reading, as `digit-lab read --json` gives it (box in canvas pixels). */

@@ -33,13 +33,12 @@ export function padJudge(model: LayersModel): PieceJudge {
 }
 
 /** Reads the number written on `canvas` (see readText). */
-export function readCanvas(canvas: HTMLCanvasElement, classify: DigitClassifier, judge: PieceJudge | undefined, lowConfidence?: number, averageShifts?: boolean): Promise<ReadResult> {
+export function readCanvas(canvas: HTMLCanvasElement, classify: DigitClassifier, judge: PieceJudge | undefined, lowConfidence?: number): Promise<ReadResult> {
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('no 2D canvas context');
   const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
   return readText(rgbaToDigitImage(data, width, height), classify, {
     ...(judge ? { judge } : {}),
     ...(lowConfidence !== undefined ? { lowConfidence } : {}),
-    ...(averageShifts !== undefined ? { averageShifts } : {}),
   });
 }

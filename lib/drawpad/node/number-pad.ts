@@ -12,7 +12,7 @@ import { numberPadCardHtml } from './number-markup';
 import { PAD_WEIGHT_ENCODINGS, serializeArtifactsForPad, serializeModelForPad } from './payload';
 import type { PadModelPayload, PadWeightEncoding, WeightSpec } from './payload';
 import { padRuntimeScript } from './runtime-script';
-import { averagesShifts } from '../../model/shift-averaging';
+import { shiftAveragedModel } from '../../model/shift-averaging';
 
 /** Options of `drawNumberPad` / `numberPadHtml`. */
 export interface NumberPadOptions {
@@ -68,7 +68,8 @@ export function numberPadHtml(model: tf.LayersModel, options: NumberPadOptions =
   }
   // Read the runtime first: a missing build fails before the (slower) model serialisation.
   const runtimeScript = runtime === 'embed' ? padRuntimeScript() : '';
-  const payload = serializeModelForPad(model, options.encoding ?? 'compact');
+  // The pad reads as `digit-lab read` does: a shift-averaging model through the model it averages.
+  const payload = serializeModelForPad(shiftAveragedModel(model) ?? model, options.encoding ?? 'compact');
   const judge = judgeEncoding === false ? undefined : judgePayloadForPad(judgeEncoding);
   const params = parameterCount(model);
   const caption = `${model.name}${params ? ` \u00b7 ${params.toLocaleString('en-US')} parameters` : ''} \u00b7 ${payload.encoding} weights, ${kilobytes(payload.weightData)} KB` +
@@ -78,7 +79,7 @@ export function numberPadHtml(model: tf.LayersModel, options: NumberPadOptions =
     id: `dlp-${randomBytes(6).toString('hex')}`,
     title,
     caption,
-    config: { kind: 'number', model: payload, ...(judge ? { judge } : {}), ...(lowConfidence !== undefined ? { lowConfidence } : {}), averageShifts: !averagesShifts(model) },
+    config: { kind: 'number', model: payload, ...(judge ? { judge } : {}), ...(lowConfidence !== undefined ? { lowConfidence } : {}) },
     card: numberPadCardHtml(title, caption),
     runtimeScript,
   });
