@@ -8,8 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { seededRandom } from '../common/random';
-import { digitLabRoot } from '../common/paths';
+import { digitLabRoot, referenceModelDir } from '../common/paths';
 import { findMnistDataset } from '../data';
 import { loadMnistFromDirectory } from '../data/load';
 import type { ImageSet } from '../data/types';
@@ -19,8 +18,7 @@ import { loadJudgeModel, modelClassifier, modelJudge } from '../reading/model';
 import { fitPairCalibration, pairOdds, type PairCalibration, type PairEvidence } from '../reading/pair-odds';
 import { readText, type DigitClassifier } from '../reading/read';
 import type { PieceJudge } from '../reading/judge';
-import { CONDITIONS } from './read';
-import { composeNumber } from './read-numbers';
+import { conditionNumbers, CONDITIONS } from './read';
 
 /** One piece the pair head read, and whether it really is two digits. */
 export interface LabelledPiece {
@@ -35,11 +33,7 @@ export interface LabelledPiece {
 export async function collectPairEvidence(set: ImageSet, classify: DigitClassifier, judge: PieceJudge, count: number, seed: number): Promise<LabelledPiece[]> {
   const out: LabelledPiece[] = [];
   for (const [c, condition] of CONDITIONS.entries()) {
-    const random = seededRandom(seed * 1000 + c);
-    for (let n = 0; n < count; n++) {
-      const { lines, styles } = condition.draw(random);
-      const indices = lines.map((k) => Array.from({ length: k }, () => Math.floor(random() * set.count)));
-      const picture = composeNumber(set, indices, styles, Math.floor(random() * 2 ** 31));
+    for (const picture of conditionNumbers(set, condition, count, seed * 1000 + c)) {
       const centres = picture.boxes.flat().map(([x, y, w, h]) => [x + w / 2, y + h / 2]);
       await readText(picture.image, classify, {
         judge,
@@ -67,9 +61,7 @@ export function pairErrors(pieces: LabelledPiece[], calibration: PairCalibration
 
 async function main(): Promise<void> {
   const root = digitLabRoot();
-  const models = path.join(root, 'data', 'models');
-  const fallback = fs.existsSync(path.join(models, 'reference')) ? path.join(models, 'reference') : path.join(models, 'seed');
-  const [dir = path.join(root, '..', 'shared', 'mnist'), modelDir = fallback] = process.argv.slice(2);
+  const [dir = path.join(root, '..', 'shared', 'mnist'), modelDir = referenceModelDir()] = process.argv.slice(2);
   await chooseTrainingBackend(process.env.BACKEND ?? 'wasm', { quiet: true });
   const spec = findMnistDataset('mnist');
   if (!spec) throw new Error('internal: mnist is missing from the data catalogue');

@@ -8,7 +8,7 @@ import { performance } from 'perf_hooks';
 import { seededRandom } from '../common/random';
 import type { ImageSet } from '../data/types';
 import { readText, type DigitClassifier, type ReadOptions } from '../reading/read';
-import { composeNumber, type NumberStyle } from './read-numbers';
+import { composeNumber, type ComposedNumber, type NumberStyle } from './read-numbers';
 
 /** A benchmark condition: how its numbers are drawn. */
 export interface ReadCondition {
@@ -114,6 +114,16 @@ export interface ReadConditionResult {
   examples: string[];
 }
 
+/** `count` numbers of `condition` composed from the digits of `set`, drawn from `seed`. */
+export function* conditionNumbers(set: ImageSet, condition: ReadCondition, count: number, seed: number): Generator<ComposedNumber> {
+  const random = seededRandom(seed);
+  for (let n = 0; n < count; n++) {
+    const { lines, styles } = condition.draw(random);
+    const indices = lines.map((k) => Array.from({ length: k }, () => Math.floor(random() * set.count)));
+    yield composeNumber(set, indices, styles, Math.floor(random() * 2 ** 31));
+  }
+}
+
 /** Levenshtein distance of two strings. */
 export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -146,16 +156,12 @@ export async function benchReading(test: ImageSet, classify: DigitClassifier, op
   const warm = composeNumber(test, [[0, 1, 2, 3, 4, 5]], [plainStyle(seededRandom(seed), 6)], seed);
   for (let i = 0; i < 3; i++) await readText(warm.image, classify, options.read);
   for (const [c, condition] of (options.conditions ?? CONDITIONS).entries()) {
-    const random = seededRandom(seed * 1000 + c);
     let right = 0;
     let digits = 0;
     let errors = 0;
     const times: number[] = [];
     const examples: string[] = [];
-    for (let n = 0; n < options.count; n++) {
-      const { lines, styles } = condition.draw(random);
-      const indices = lines.map((k) => Array.from({ length: k }, () => Math.floor(random() * test.count)));
-      const picture = composeNumber(test, indices, styles, Math.floor(random() * 2 ** 31));
+    for (const picture of conditionNumbers(test, condition, options.count, seed * 1000 + c)) {
       const start = performance.now();
       const read = await readText(picture.image, classify, options.read);
       times.push(performance.now() - start);

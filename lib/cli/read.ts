@@ -6,10 +6,8 @@
  * registering the command (and so `digit-lab --help`) stays light; `require` rather than `import()`
  * because tsx, which runs the tests from source, cannot `import()` a .ts file from CommonJS.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Command } from 'commander';
-import { digitLabRoot } from '../common/paths';
+import { referenceModelDir } from '../common/paths';
 import type { ImageFailure } from '../model/predict-files';
 import type { FileReading } from '../reading/files';
 import { action, CliError, printJson } from './common';
@@ -42,13 +40,6 @@ export function register(program: Command): void {
   ]).action(action(readCommand));
 }
 
-/** Where `digit-lab train` saves the reference model; a model trained before the rename is still found. */
-function defaultModel(): string {
-  const models = path.join(digitLabRoot(), 'data', 'models');
-  const current = path.join(models, 'reference');
-  const older = path.join(models, 'seed');
-  return !fs.existsSync(current) && fs.existsSync(older) ? older : current;
-}
 
 async function readCommand(images: string[], flags: ReadFlags): Promise<void> {
   if (flags.bench) {
@@ -57,7 +48,7 @@ async function readCommand(images: string[], flags: ReadFlags): Promise<void> {
   }
   if (images.length === 0) throw new CliError('no image given: digit-lab read IMAGE... (or --bench)');
   const { readImageFiles } = require('../reading/files') as typeof import('../reading/files');
-  const results = await namingBackendFlag(() => readImageFiles(flags.model ?? defaultModel(), images, flags.backend));
+  const results = await namingBackendFlag(() => readImageFiles(flags.model ?? referenceModelDir(), images, flags.backend));
   for (const r of results) {
     if ('error' in r) process.stderr.write(`error: ${r.error}\n`);
     else if (flags.json) printJson(readingJson(r));
@@ -97,7 +88,7 @@ async function benchCommand(flags: ReadFlags): Promise<void> {
   const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
   let results;
   try {
-    results = await namingBackendFlag(() => runReadBench({ modelDir: flags.model ?? defaultModel(), backend: flags.backend ?? 'wasm', data: flags.data, count, seed, log: note }));
+    results = await namingBackendFlag(() => runReadBench({ modelDir: flags.model ?? referenceModelDir(), backend: flags.backend ?? 'wasm', data: flags.data, count, seed, log: note }));
   } catch (err) {
     throw new CliError((err as Error).message);
   }

@@ -48,3 +48,11 @@ export function resolvedPath(file: string): string {
     }
   }
 }
+
+/** Where `digit-lab train` saves the reference model; a model trained before the rename (`seed`) is still found. */
+export function referenceModelDir(): string {
+  const models = path.join(digitLabRoot(), 'data', 'models');
+  const current = path.join(models, 'reference');
+  const older = path.join(models, 'seed');
+  return !fs.existsSync(current) && fs.existsSync(older) ? older : current;
+}

@@ -68,8 +68,8 @@ export interface ReadOptions {
   /**
    * Once the reading is chosen, ask the classifier about each of its digits moved one pixel each
    * way too and read the digit from the five answers averaged (default true: measured on the
-   * reading benchmark, see the README). `readNumber` reads a model wrapped by withShiftAveraging
-   * through the model it wraps, so the two do not both average.
+   * reading benchmark, see the README). `modelClassifier` answers for a model wrapped by
+   * withShiftAveraging through the model it wraps, so the two do not both average.
    */
   averageShifts?: boolean;
   /** Weighs the judge, its pair head and the classifier on "one digit or two?" (default PAIR_CALIBRATION). */
