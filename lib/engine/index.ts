@@ -6,3 +6,4 @@ export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/re
 export { wasmThreadsSupported, MAX_WASM_THREADS } from './threads/wasm-threads';
 export { fuseLayersInTraining, layersFusedInTraining } from './fused-training';
 export { shortenBatchNormGradients, batchNormGradientsShortened } from './batch-norm-training';
+export { fuseAdamOnTensorflow, adamFusedOnTensorflow } from './native-adam';
