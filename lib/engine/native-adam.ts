@@ -80,7 +80,8 @@ const ANONYMOUS = 'cd2c89b7-88b7-44c8-ad83-06c2a9158347';
 /** Each optimizer's variables on TensorFlow, while it holds its moments there. */
 const slots = new WeakMap<StockAdam, Slot[]>();
 let stock: StockMethods | undefined;
-let enabled = true;
+/** On unless DIGIT_LAB_FUSED_ADAM=0 (to compare with tfjs's own Adam, or to rule this out). */
+let enabled = process.env.DIGIT_LAB_FUSED_ADAM !== '0';
 /** Whether TensorFlow ran the ops; false after a failed probe, so a backend without them pays once. */
 let opsWork: boolean | undefined;
 

@@ -8,9 +8,8 @@
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { adamFusedOnTensorflow, fuseAdamOnTensorflow, initBackend } from '../../lib/engine';
-import { findNativeSource } from '../../lib/engine/native/load';
-import { skipIf } from '../helpers/skip';
-import { currentBackend, restoreBackend, type TestBackend } from '../helpers/tf-backend';
+import { backendAbsence } from '../helpers/backends';
+import { pinBackend, type TestBackend } from '../helpers/tf-backend';
 import { randomArray, relativeError, rng } from './helpers';
 
 /** A small two-layer net's starting weights and data, the same on every backend. */
@@ -74,14 +73,7 @@ function stockMoments(opt: tf.AdamOptimizer): unknown[] {
 
 describe('engine: Adam in one TensorFlow op per weight', function () {
   this.timeout(60_000);
-  let previous: string | undefined;
-  before(async function () {
-    const found = findNativeSource();
-    skipIf(this, found.source ? null : `no tensorflow backend: ${found.reason}`);
-    previous = await currentBackend();
-    await initBackend('tensorflow', { quiet: true });
-  });
-  after(async () => restoreBackend(previous));
+  pinBackend('tensorflow', () => backendAbsence('tensorflow'));
 
   it('is what Adam runs on tensorflow: tfjs holds no moments of its own after the steps', async () => {
     const { net } = await train(() => 'tensorflow', 2);
