@@ -5,7 +5,7 @@
  * their bias corrections, the square root, the step), each a pass over the weight and a trip
  * through tfjs-node's binding: on the reference CNN about 150 eager ops and 5 ms of a 45 ms
  * training step, most of it the 590,000-weight dense kernel. TensorFlow's ResourceApplyAdam does
- * the same update in one pass, in place, on resource variables; Keras uses it. Here the moments
+ * the same update in one pass, in place, on resource variables. Here the moments
  * live in such variables (anonymous ones, freed with their handles), the weight is read back into
  * the tfjs variable after each step, and the stock optimizer's fields are filled in again whenever
  * something asks for them (getWeights, a step on another backend), so saving, resuming and
@@ -17,25 +17,19 @@
  * stock optimizer to float32 rounding, not bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { NativeBackend as KernelBackend, NativeOpAttr as OpAttr } from './kernels/tensorflow/native-op';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
-interface OpAttr {
-  name: string;
-  type: number;
-  value: string | number | boolean | number[];
-}
-
-/** tfjs-node's backend, as far as this file calls it. */
-interface NativeBackend {
-  binding: { TF_FLOAT: number; TF_ATTR_STRING: number; TF_ATTR_TYPE: number; TF_ATTR_SHAPE: number; TF_ATTR_BOOL: number };
-  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.Tensor;
+/** tfjs-node's backend, as far as this file calls it (more than the kernels do). */
+interface NativeBackend extends KernelBackend {
+  binding: KernelBackend['binding'] & { TF_ATTR_SHAPE: number; TF_ATTR_BOOL: number };
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[], numOutputs: number): tf.Tensor[];
   getInputTensorIds(inputs: tf.TensorInfo[]): number[];
 }
 
 /** tfjs-node's binding below the backend: what reads a variable whatever backend is active. */
-interface NativeBinding {
+interface BindingCalls {
   executeOp(name: string, attrs: OpAttr[], inputIds: number[], numOutputs: number): Array<{ id: number }>;
   tensorDataSync(id: number): Float32Array;
   deleteTensor(id: number): void;
@@ -119,7 +113,7 @@ function readVariable(be: NativeBackend, handle: tf.Tensor): tf.Tensor {
  * backend, whose tensors the engine would otherwise book to the active one.
  */
 function copyOut(be: NativeBackend, handle: tf.Tensor, shape: number[]): tf.Tensor {
-  const binding = be.binding as unknown as NativeBinding;
+  const binding = be.binding as unknown as BindingCalls;
   const [out] = binding.executeOp('ReadVariableOp', [dtypeAttr(be, 'dtype')], be.getInputTensorIds([handle]), 1);
   try {
     return tf.tensor(binding.tensorDataSync(out.id), shape, 'float32');
