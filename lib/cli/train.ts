@@ -23,6 +23,7 @@ export interface TrainFlags {
   /** true for --fresh, false for --no-fresh, undefined: the model's recipe. */
   fresh?: boolean;
   ensemble?: string;
+  deskew?: string;
   tta?: boolean;
   data?: string;
   dataset?: string;
@@ -58,6 +59,8 @@ const TRAIN_OPTIONS: readonly OptionSpec[] = [
   ['--fresh', `draw new augmented copies every epoch instead of once (${recipeDefaults((r) => (r.fresh ? 'fresh' : 'once'))})`],
   ['--no-fresh', 'make the augmented copies once'],
   ['--ensemble <k>', 'train k models (seeds seed, seed+1, ...) and save their average as one model (default 1)'],
+  ['--deskew <k>', 'the last k models (of --ensemble, or 1 for a plain model; "all" for every one) read deskewed digits: ' +
+    'a layer in the model shears each digit upright by its second moments before the network (default 0)'],
   ['--tta', 'test-time augmentation: the saved model averages its predictions over the picture and its four one-pixel shifts ' +
     `(${recipeDefaults((r) => (r.tta ? 'on' : 'off'))})`],
   ['--no-tta', 'save the model without shift averaging'],
@@ -108,6 +111,10 @@ async function trainCommand(flags: TrainFlags): Promise<void> {
 export function recipeOptions(flags: TrainFlags): TrainRecipeOptions {
   const model = resolveModelName(flags.model);
   const recipe = MODEL_RECIPES[model];
+  const members = intFlag('--ensemble', flags.ensemble, 1) ?? 1;
+  if (flags.deskew !== undefined && flags.deskew !== 'all' && (intFlag('--deskew', flags.deskew, 0) ?? 0) > members) {
+    throw new CliError(`--deskew: ${flags.deskew} models cannot read deskewed digits when ${members} ${members === 1 ? 'is' : 'are'} trained (see --ensemble)`);
+  }
   return {
     model,
     augment: flags.augment === undefined ? { ...recipe.augment } : augmentFlag(flags.augment),
@@ -115,7 +122,8 @@ export function recipeOptions(flags: TrainFlags): TrainRecipeOptions {
     batchSize: intFlag('--batch', flags.batch, 1) ?? recipe.batchSize,
     copies: intFlag('--copies', flags.copies, 0) ?? recipe.copies,
     freshAugmentation: flags.fresh ?? recipe.fresh,
-    members: intFlag('--ensemble', flags.ensemble, 1) ?? 1,
+    members,
+    deskewMembers: flags.deskew === 'all' ? members : intFlag('--deskew', flags.deskew, 0) ?? 0,
     shiftAveraging: flags.tta ?? recipe.tta,
     data: flags.data,
     dataset: flags.dataset,

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../common/random';
 import { AugmentFillMode, AugmentOptions, validateAugmentOptions } from './augment-options';
 import { elasticDistort } from './elastic';
+import { transformBatch } from './transform-batch';
 
 export type { AugmentFillMode, AugmentOptions } from './augment-options';
 export { AUGMENT_OPTION_KEYS, REFERENCE_AUGMENTATION, STRONG_AUGMENTATION, validateAugmentOptions } from './augment-options';
@@ -121,31 +122,6 @@ export function affineMatrixFor(params: AffineParams, height: number, width: num
   const fromCentre = [[1, 0, -ox], [0, 1, -oy], [0, 0, 1]];
   const m = [toCentre, rotation, shift, shear, zoom, fromCentre].reduce(matMul3);
   return { xy: m, projective: [m[0][0], m[0][1], m[0][2], m[1][0], m[1][1], m[1][2], 0, 0] };
-}
-
-/**
- * Applies `tf.image.transform` with one 8-vector per image. The tfjs 4.22 'cpu' kernel only
- * transforms the first image of a batch (it returns inside its batch loop), so on that backend
- * images go through one at a time.
- */
-function transformBatch(
-  images: tf.Tensor4D,
-  transforms: tf.Tensor2D,
-  interpolation: 'bilinear' | 'nearest',
-  fillMode: AugmentFillMode,
-  cval: number,
-): tf.Tensor4D {
-  const n = images.shape[0];
-  if (tf.getBackend() !== 'cpu' || n <= 1) {
-    return tf.image.transform(images, transforms, interpolation, fillMode, cval);
-  }
-  const parts: tf.Tensor4D[] = [];
-  for (let i = 0; i < n; i++) {
-    const image = tf.slice(images, [i, 0, 0, 0], [1, -1, -1, -1]);
-    const transform = tf.slice(transforms, [i, 0], [1, 8]);
-    parts.push(tf.image.transform(image, transform, interpolation, fillMode, cval));
-  }
-  return tf.concat(parts, 0);
 }
 
 /** How `applyAffineTransforms` resamples and fills; defaults as in `AugmentOptions`. */

@@ -6,6 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+// Registers the Deskew layer, so that models with deskewed members load.
+import './deskew-layer';
 
 import { checkModelOutputDir, METADATA_KEY, MODEL_JSON_FILE, type ModelOutputDirOptions, WEIGHTS_FILE } from './output-dir';
 

@@ -13,6 +13,7 @@ import { checkModelOutputDir, saveModel } from './persist';
 import { trainModel, type TrainResult } from './train';
 import { averagedEnsemble, ensembleMemberName, ensembleMemberSeed } from './ensemble';
 import { withShiftAveraging } from './shift-averaging';
+import { withDeskew } from './deskew-layer';
 import { chooseTrainingBackend } from '../engine/choose';
 import { indexRange, selectImages } from './batches';
 import { EpochRecord, ProgressMode, TrainingEvent } from './train-progress';
@@ -36,6 +37,12 @@ export interface TrainRecipeOptions {
    * (default 1: a plain model).
    */
   members?: number;
+  /**
+   * How many models read deskewed pictures (the last ones of an ensemble; default 0): a Deskew
+   * layer in front of each shears its digits upright (lib/model/deskew-layer.ts). Deskewed
+   * members err on other digits than plain ones, so a mixed ensemble beats either kind alone.
+   */
+  deskewMembers?: number;
   /**
    * Save a model that averages its predictions over the picture and its four one-pixel shifts
    * (test-time augmentation, withShiftAveraging); the summary reports the accuracy with and without.
@@ -77,6 +84,8 @@ export interface TrainRecipeSummary {
   /** Whether the augmented copies were drawn anew every epoch. */
   fresh: boolean;
   seed: number;
+  /** How many of the models read deskewed pictures (the last ones of an ensemble). */
+  deskewMembers: number;
   /** Each member of an ensemble (absent for a plain model): its seed, test accuracy and training. */
   members?: MemberSummary[];
   dataset: string;
@@ -106,6 +115,8 @@ export interface TrainRecipeSummary {
 /** One member of an ensemble, as the summary reports it. */
 export interface MemberSummary {
   seed: number;
+  /** Whether the member reads deskewed pictures. */
+  deskew: boolean;
   testAccuracy: number;
   trainSeconds: number;
   epochs: number;
@@ -155,7 +166,10 @@ async function trainMembers(
     for (let index = 1; index <= count; index++) {
       const seed = ensembleMemberSeed(options.seed, index);
       if (count > 1) log(`member ${index} of ${count} (seed ${seed})`);
-      const member = createModel(modelName, { seed, learningRate: options.learningRate, name: count === 1 ? undefined : ensembleMemberName(index) });
+      const deskew = index > count - (options.deskewMembers ?? 0);
+      const name = count === 1 ? undefined : ensembleMemberName(index);
+      const net = createModel(modelName, { seed, learningRate: options.learningRate, name: deskew && name !== undefined ? `${name}_net` : name });
+      const member = deskew ? compiledLike(withDeskew(net, name ?? `${net.name}_deskewed`), net) : net;
       trained.members.push(member);
       const checkpointDir = options.checkpointDir === undefined || count === 1 ? options.checkpointDir : path.join(options.checkpointDir, `member-${index}`);
       const run = await trainModel(member, train, {
@@ -178,7 +192,7 @@ async function trainMembers(
       const accuracy = (await evaluateModel(member, test)).accuracy;
       log(`member ${index}: test accuracy ${(100 * accuracy).toFixed(2)}% after ${run.seconds.toFixed(1)} s of training`);
       trained.summaries.push({
-        seed: run.seed, testAccuracy: accuracy, trainSeconds: run.seconds, epochs: run.history.length, bestEpoch: run.bestEpoch, history: run.history,
+        seed: run.seed, deskew, testAccuracy: accuracy, trainSeconds: run.seconds, epochs: run.history.length, bestEpoch: run.bestEpoch, history: run.history,
       });
     }
   } catch (err) {
@@ -186,6 +200,12 @@ async function trainMembers(
     throw err;
   }
   return trained;
+}
+
+/** `wrapper` compiled with `net`'s optimizer and loss, so the recipe trains it as it would `net`. */
+function compiledLike(wrapper: tf.LayersModel, net: tf.LayersModel): tf.LayersModel {
+  wrapper.compile({ optimizer: net.optimizer, loss: net.loss, metrics: ['accuracy'] });
+  return wrapper;
 }
 
 /** Runs the recipe end to end and returns its summary; the model is saved to `options.out`. */
@@ -206,6 +226,10 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
 
   const memberCount = options.members ?? 1;
   if (!Number.isInteger(memberCount) || memberCount < 1) throw new Error(`members must be a whole number of at least 1, got ${memberCount}`);
+  const deskewMembers = options.deskewMembers ?? 0;
+  if (!Number.isInteger(deskewMembers) || deskewMembers < 0 || deskewMembers > memberCount) {
+    throw new Error(`deskewMembers must be a whole number from 0 to the number of members (${memberCount}), got ${deskewMembers}`);
+  }
   const { members, runs, summaries: memberSummaries } = await trainMembers(options, modelName, memberCount, train, test, log);
   let model: tf.LayersModel | undefined;
   try {
@@ -232,7 +256,8 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       epochs: result.history.length,
       seed: options.seed,
       ...(options.shiftAveraging ? { shiftAveraging: true, unshiftedTestAccuracy } : {}),
-      ...(memberCount > 1 ? { members: memberSummaries.map((m) => ({ seed: m.seed, testAccuracy: m.testAccuracy })) } : {}),
+      ...(deskewMembers > 0 ? { deskewMembers } : {}),
+      ...(memberCount > 1 ? { members: memberSummaries.map((m) => ({ seed: m.seed, deskew: m.deskew, testAccuracy: m.testAccuracy })) } : {}),
       augment: options.augment ? { ...options.augment, copies: options.copies } : null,
     }, overwrite);
     log(`saved the model to ${out}`);
@@ -245,6 +270,7 @@ export async function runTrainRecipe(options: TrainRecipeOptions): Promise<Train
       copies: options.augment ? options.copies : 0,
       fresh: options.augment !== null && options.copies > 0 && options.freshAugmentation === true,
       seed: result.seed,
+      deskewMembers,
       ...(memberCount > 1 ? { members: memberSummaries } : {}),
       dataset: data.dataset,
       dataSource,

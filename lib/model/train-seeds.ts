@@ -52,8 +52,19 @@ interface SeedableLayer {
   seed?: number;
 }
 
+/** A layer, or a model nested as one (a deskewed member wraps its network so). */
+interface MaybeNested {
+  getClassName(): string;
+  layers?: MaybeNested[];
+}
+
+/** The model's layers, those of nested models in their place, depth first. */
+function innermostLayers(model: { layers: MaybeNested[] }): MaybeNested[] {
+  return model.layers.flatMap((layer) => (Array.isArray(layer.layers) ? innermostLayers({ layers: layer.layers }) : [layer]));
+}
+
 /**
- * The model's dropout layers, whose mask seeds a run sets batch by batch: tfjs draws masks from
+ * The model's dropout layers (nested models' included), whose mask seeds a run sets batch by batch: tfjs draws masks from
  * Math.random unless a layer has a seed. restore() puts the layers' own seeds back.
  */
 export class DropoutSeeds {
@@ -61,7 +72,7 @@ export class DropoutSeeds {
   private readonly ownSeeds: (number | undefined)[];
 
   constructor(model: LayersModel) {
-    this.layers = model.layers
+    this.layers = innermostLayers(model)
       .filter((layer) => layer.getClassName().includes('Dropout'))
       .map((layer) => layer as unknown as SeedableLayer);
     this.ownSeeds = this.layers.map((layer) => layer.seed);

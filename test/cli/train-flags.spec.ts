@@ -38,6 +38,15 @@ describe('digit-lab train: flags over the model recipe', () => {
     assert.equal(recipeOptions(flags('reference', { tta: true })).shiftAveraging, true);
   });
 
+  it('--deskew k deskews the last k members, "all" every one (default none), and refuses more than are trained', () => {
+    assert.equal(recipeOptions(flags('best')).deskewMembers, 0);
+    assert.equal(recipeOptions(flags('best', { ensemble: '4', deskew: '2' })).deskewMembers, 2);
+    assert.equal(recipeOptions(flags('best', { ensemble: '3', deskew: 'all' })).deskewMembers, 3);
+    assert.equal(recipeOptions(flags('best', { deskew: 'all' })).deskewMembers, 1);
+    assert.throws(() => recipeOptions(flags('best', { ensemble: '2', deskew: '3' })), /--deskew: 3 models cannot read deskewed digits when 2 are trained/);
+    assert.throws(() => recipeOptions(flags('best', { deskew: 'some' })), /--deskew/);
+  });
+
   it('--ensemble k trains k members (default one plain model) and refuses fewer than one', () => {
     assert.equal(recipeOptions(flags('best')).members, 1);
     assert.equal(recipeOptions(flags('best', { ensemble: '3' })).members, 3);

@@ -69,6 +69,22 @@ describe('digit-lab train @slow', function () {
     model.dispose();
   });
 
+  it('--deskew 1 puts a Deskew layer in front of the last member, and says so in the summary and the metadata', async () => {
+    const out = path.join(dir, 'deskewed');
+    const r = await runCli(['train', '--model', 'tiny', '--data', 'embedded', '--limit', '128', '--epochs', '1', '--augment', 'none',
+      '--batch', '32', '--test-limit', '200', '--backend', 'cpu', '--out', out, '--ensemble', '2', '--deskew', '1', '--no-progress', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout.trim());
+    assert.equal(summary.deskewMembers, 1);
+    assert.deepEqual(summary.members.map((m: { deskew: boolean }) => m.deskew), [false, true]);
+    const { model, metadata } = await loadModel(out);
+    assert.equal(metadata.deskewMembers, 1);
+    const member = (name: string) => model.getLayer(name) as unknown as { layers: { getClassName(): string; name: string }[] };
+    assert.deepEqual(member('member_2').layers.map((l) => l.getClassName()).slice(0, 3), ['InputLayer', 'Deskew', 'Sequential']);
+    assert.ok(!member('member_1').layers.some((l) => l.getClassName() === 'Deskew'), 'member 1 reads the pictures as they are');
+    model.dispose();
+  });
+
   it('--tta saves the model wrapped in shift averaging and reports the accuracy without it too', async () => {
     const out = path.join(dir, 'tta');
     const r = await runCli(['train', '--model', 'tiny', '--data', 'embedded', '--limit', '128', '--epochs', '1', '--augment', 'none',

@@ -12,7 +12,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Notebook } from '../../lib/runner/document/nbformat';
 import { renderNotebookHtml } from '../../lib/runner/html';
-import { strongCnn } from '../../lib/model/architectures';
+import { strongCnn, tinyCnn } from '../../lib/model/architectures';
+import { withDeskew } from '../../lib/model/deskew-layer';
+import { averagedEnsemble, ensembleMemberName } from '../../lib/model/ensemble';
 import { digitPadHtml } from '../../lib/drawpad/node';
 import type { PadStrokesPrediction } from './oracles';
 import { chromiumUnavailable, offlineContext } from '../helpers/chromium';
@@ -65,8 +67,9 @@ describe('drawpad in headless Chromium @slow', function () {
   let dir: string | undefined;
   let node = new Map<number, PadStrokesPrediction>();
   const problems: string[] = [];
-  const files: Record<'page' | 'report' | 'strong', string> = { page: '', report: '', strong: '' };
+  const files: Record<'page' | 'report' | 'strong' | 'deskewed', string> = { page: '', report: '', strong: '', deskewed: '' };
   let strongNode: Map<number, PadStrokesPrediction>;
+  let deskewedNode: Map<number, PadStrokesPrediction>;
 
   before(async function () {
     skipIf(this, chromiumUnavailable());
@@ -90,6 +93,15 @@ describe('drawpad in headless Chromium @slow', function () {
     files.strong = path.join(dir, 'strong.html');
     writeFileSync(files.strong, `<!doctype html><html><head><meta charset="utf-8"><title>strong</title></head><body>${digitPadHtml(strong)}</body></html>`);
     strong.dispose();
+    // An ensemble with a deskewed member (the long recipe's shape), untrained: the page must know the Deskew layer.
+    const mixed = averagedEnsemble([
+      tinyCnn({ seed: 5, name: ensembleMemberName(1) }),
+      withDeskew(strongCnn({ seed: 6 }), ensembleMemberName(2)),
+    ]);
+    deskewedNode = await padNodePredictions(mixed);
+    files.deskewed = path.join(dir, 'deskewed.html');
+    writeFileSync(files.deskewed, `<!doctype html><html><head><meta charset="utf-8"><title>deskewed</title></head><body>${digitPadHtml(mixed)}</body></html>`);
+    mixed.dispose();
 
     ({ browser, context } = await launchOffline(problems));
   });
@@ -167,6 +179,17 @@ describe('drawpad in headless Chromium @slow', function () {
     await page.close();
   });
 
+  it('runs an ensemble with a deskewed member the same as Node does', async function () {
+    const page = await open(files.deskewed);
+    const card = page.locator('.dlp-card');
+    for (const { digit, strokes } of DIGIT_STROKES) {
+      const state = await drawWithMouse(page, card, strokes);
+      const expected = deskewedNode.get(digit)!;
+      assertMatchesNode(state, expected, expected.digit, `ensemble with a deskewed member, drawn ${digit}`);
+    }
+    await page.close();
+  });
+
   it('draws with touch (pointer events from a touchscreen)', async function () {
     const { page, card, box, cdp } = await rawInputPad();
     const { strokes, digit } = DIGIT_STROKES[0];
@@ -209,7 +232,7 @@ describe('drawpad in headless Chromium @slow', function () {
     );
     try {
       const { digit, strokes } = DIGIT_STROKES[0];
-      for (const file of [files.page, files.report, files.strong]) {
+      for (const file of [files.page, files.report, files.strong, files.deskewed]) {
         const page = await openPadPage(watched, file, own);
         const cards = page.locator('.dlp-card');
         for (let i = 0; i < (await cards.count()); i++) {

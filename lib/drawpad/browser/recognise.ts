@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+// Registers the Deskew layer, so that models with deskewed members load in the page.
+import '../../model/deskew-layer';
 import { rgbaToDigitImage } from '../../imaging/gray';
 import { preprocessDigit, DIGIT_INPUT_SIZE } from '../../imaging/preprocess';
 import type { PreprocessOptions } from '../../imaging/preprocess';

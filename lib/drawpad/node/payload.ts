@@ -7,6 +7,8 @@
  */
 import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs';
+// Registers the Deskew layer, so that models with deskewed members load from a payload.
+import '../../model/deskew-layer';
 import type { PadModelPayload, PadWeightEncoding } from '../browser/payload-types';
 
 export type { PadModelPayload, PadWeightEncoding } from '../browser/payload-types';
