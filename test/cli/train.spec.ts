@@ -7,6 +7,10 @@ import { runCli, ROOT } from '../model/run-train-cli';
 
 const MNIST_DIR = path.resolve(ROOT, '..', 'shared', 'mnist');
 
+/** One epoch of the tiny model on 128 embedded digits, tested on 200, on cpu: for tests about what is saved and reported. */
+const QUICK_TINY = ['train', '--model', 'tiny', '--data', 'embedded', '--limit', '128', '--epochs', '1', '--augment', 'none',
+  '--batch', '32', '--test-limit', '200', '--backend', 'cpu'];
+
 describe('digit-lab train @slow', function () {
   this.timeout(180000);
   let dir: string;
@@ -55,8 +59,7 @@ describe('digit-lab train @slow', function () {
 
   it('--ensemble 2 trains two members from consecutive seeds and saves their average as one model', async () => {
     const out = path.join(dir, 'ensemble');
-    const r = await runCli(['train', '--model', 'tiny', '--data', 'embedded', '--limit', '128', '--epochs', '1', '--augment', 'none',
-      '--batch', '32', '--test-limit', '200', '--backend', 'cpu', '--out', out, '--seed', '4', '--ensemble', '2', '--no-progress', '--json']);
+    const r = await runCli([...QUICK_TINY, '--out', out, '--seed', '4', '--ensemble', '2', '--no-progress', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout.trim());
     assert.deepEqual(summary.members.map((m: { seed: number }) => m.seed), [4, 5]);
@@ -71,8 +74,7 @@ describe('digit-lab train @slow', function () {
 
   it('--deskew 1 puts a Deskew layer in front of the last member, and says so in the summary and the metadata', async () => {
     const out = path.join(dir, 'deskewed');
-    const r = await runCli(['train', '--model', 'tiny', '--data', 'embedded', '--limit', '128', '--epochs', '1', '--augment', 'none',
-      '--batch', '32', '--test-limit', '200', '--backend', 'cpu', '--out', out, '--ensemble', '2', '--deskew', '1', '--no-progress', '--json']);
+    const r = await runCli([...QUICK_TINY, '--out', out, '--ensemble', '2', '--deskew', '1', '--no-progress', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout.trim());
     assert.equal(summary.deskewMembers, 1);
@@ -87,8 +89,7 @@ describe('digit-lab train @slow', function () {
 
   it('--tta saves the model wrapped in shift averaging and reports the accuracy without it too', async () => {
     const out = path.join(dir, 'tta');
-    const r = await runCli(['train', '--model', 'tiny', '--data', 'embedded', '--limit', '128', '--epochs', '1', '--augment', 'none',
-      '--batch', '32', '--test-limit', '200', '--backend', 'cpu', '--out', out, '--tta', '--no-progress']);
+    const r = await runCli([...QUICK_TINY, '--out', out, '--tta', '--no-progress']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /tiny model: test accuracy \d+\.\d\d% \(\d+\.\d\d% without the shifts\) on 200 held-out examples/);
     const { model, metadata } = await loadModel(out);

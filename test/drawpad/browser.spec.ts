@@ -168,26 +168,23 @@ describe('drawpad in headless Chromium @slow', function () {
     await page.close();
   });
 
-  it('runs the stronger model (batch norm, dropout) the same as Node does', async function () {
-    const page = await open(files.strong);
+  /** Draws each test digit on the single pad of `file` and checks it shows Node's prediction of the same model. */
+  async function assertPadMatchesNode(file: string, expectedFor: Map<number, PadStrokesPrediction>, what: string): Promise<void> {
+    const page = await open(file);
     const card = page.locator('.dlp-card');
     for (const { digit, strokes } of DIGIT_STROKES) {
-      const state = await drawWithMouse(page, card, strokes);
-      const expected = strongNode.get(digit)!;
-      assertMatchesNode(state, expected, expected.digit, `strong model, drawn ${digit}`);
+      const expected = expectedFor.get(digit)!;
+      assertMatchesNode(await drawWithMouse(page, card, strokes), expected, expected.digit, `${what}, drawn ${digit}`);
     }
     await page.close();
+  }
+
+  it('runs the stronger model (batch norm, dropout) the same as Node does', async function () {
+    await assertPadMatchesNode(files.strong, strongNode, 'strong model');
   });
 
   it('runs an ensemble with a deskewed member the same as Node does', async function () {
-    const page = await open(files.deskewed);
-    const card = page.locator('.dlp-card');
-    for (const { digit, strokes } of DIGIT_STROKES) {
-      const state = await drawWithMouse(page, card, strokes);
-      const expected = deskewedNode.get(digit)!;
-      assertMatchesNode(state, expected, expected.digit, `ensemble with a deskewed member, drawn ${digit}`);
-    }
-    await page.close();
+    await assertPadMatchesNode(files.deskewed, deskewedNode, 'ensemble with a deskewed member');
   });
 
   it('draws with touch (pointer events from a touchscreen)', async function () {
