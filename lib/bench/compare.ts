@@ -3,6 +3,7 @@
  * targets of DESIGN.md that apply to each backend, and the result lines, human and JSON. Pure
  * (no TensorFlow.js), so the command line and the tests use it without loading a backend.
  */
+import { pairedRatios } from './rounds';
 
 /** The references a result is compared with. */
 export type ReferenceName = 'keras' | 'pytorch';
@@ -18,6 +19,11 @@ export type ReferenceOutcome<T> =
 export interface Throughput {
   trainExamplesPerSec: number;
   inferExamplesPerSec: number;
+}
+
+/** Each round's numbers, when an engine was measured in rounds (see rounds.ts). */
+export interface MaybeRounds {
+  rounds?: Throughput[];
 }
 
 /** A measured engine's name (the reference scripts' `engine`). */
@@ -49,7 +55,11 @@ export const RECIPE_ACCURACY_TARGET = 0.99;
 
 /** `a / b` to 3 decimals. */
 export function ratio(a: number, b: number): number {
-  return Math.round((a / b) * 1000) / 1000;
+  return round3(a / b);
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 /** A ratio against an optional lower (`at-least`) or upper (`at-most`) bound. */
@@ -63,20 +73,27 @@ export type ThroughputComparison =
   | { engine: string; train: RatioCheck; infer: RatioCheck }
   | { absent: string };
 
-/** Our throughput on `backend` over the reference's, with the targets that apply. */
-export function compareThroughput(backend: string, ours: Throughput, reference: ReferenceName, outcome: ReferenceOutcome<Throughput & Engine>): ThroughputComparison {
+/**
+ * Our throughput on `backend` over the reference's, with the targets that apply. When both were
+ * measured in the same rounds, the ratios are the medians of the per-round ratios (see rounds.ts);
+ * otherwise ours over theirs.
+ */
+export function compareThroughput(backend: string, ours: Throughput & MaybeRounds, reference: ReferenceName, outcome: ReferenceOutcome<Throughput & Engine & MaybeRounds>): ThroughputComparison {
   if (!outcome.ok) return { absent: outcome.reason };
   const targets = THROUGHPUT_TARGETS[backend]?.[reference] ?? {};
   const theirs = outcome.result;
+  const paired = pairedRatios(ours, theirs);
+  const train = paired ? round3(paired.trainExamplesPerSec) : ratio(ours.trainExamplesPerSec, theirs.trainExamplesPerSec);
+  const infer = paired ? round3(paired.inferExamplesPerSec) : ratio(ours.inferExamplesPerSec, theirs.inferExamplesPerSec);
   return {
     engine: theirs.engine,
-    train: checkRatio(ratio(ours.trainExamplesPerSec, theirs.trainExamplesPerSec), targets.train, 'at-least'),
-    infer: checkRatio(ratio(ours.inferExamplesPerSec, theirs.inferExamplesPerSec), targets.infer, 'at-least'),
+    train: checkRatio(train, targets.train, 'at-least'),
+    infer: checkRatio(infer, targets.infer, 'at-least'),
   };
 }
 
 /** What a result line needs of our own measurement. */
-export interface OursThroughput extends Throughput {
+export interface OursThroughput extends Throughput, MaybeRounds {
   backend: string;
   threads?: number;
   trainBatch: number;
@@ -84,7 +101,7 @@ export interface OursThroughput extends Throughput {
 }
 
 /** Every reference's outcome, by name. */
-export type ThroughputReferences = Record<ReferenceName, ReferenceOutcome<Throughput & Engine>>;
+export type ThroughputReferences = Record<ReferenceName, ReferenceOutcome<Throughput & Engine & MaybeRounds>>;
 
 /** One backend's result line: its numbers plus, for each reference, the ratios and targets (or why absent). */
 export function throughputResult<T extends OursThroughput>(ours: T, references: ThroughputReferences): {
@@ -93,12 +110,17 @@ export function throughputResult<T extends OursThroughput>(ours: T, references: 
   const comparisons = {} as Record<ReferenceName, ThroughputComparison>;
   for (const name of REFERENCE_NAMES) comparisons[name] = compareThroughput(ours.backend, ours, name, references[name]);
   const threads = ours.threads ? `, ${ours.threads} thread${ours.threads > 1 ? 's' : ''}` : '';
-  const parts = [`${ours.backend}${threads}: train ${ours.trainExamplesPerSec} ex/s (batch ${ours.trainBatch}), infer ${ours.inferExamplesPerSec} ex/s (batch ${ours.inferBatch})`];
+  const parts = [`${ours.backend}${threads}: train ${ours.trainExamplesPerSec} ex/s (batch ${ours.trainBatch}), infer ${ours.inferExamplesPerSec} ex/s (batch ${ours.inferBatch})${roundsNote(ours)}`];
   for (const name of REFERENCE_NAMES) {
     const c = comparisons[name];
     parts.push('absent' in c ? `vs ${name}: not run` : `vs ${name}: train ${formatCheck(c.train, '>=')}, infer ${formatCheck(c.infer, '>=')}`);
   }
   return { human: parts.join('; '), json: { ...ours, references: comparisons } };
+}
+
+/** `, medians of 3 rounds` for numbers combined over rounds (nothing for one). */
+function roundsNote(t: MaybeRounds): string {
+  return t.rounds && t.rounds.length > 1 ? `, medians of ${t.rounds.length} rounds` : '';
 }
 
 /** `0.85x (target >= 0.9x: NOT met)`, or `1.2x (no target)`. */
@@ -108,7 +130,7 @@ export function formatCheck(check: RatioCheck, comparator: '>=' | '<='): string 
 }
 
 /** The line for a reference: its numbers and which Python ran it, or why it did not run. */
-export function referenceLine(outcome: ReferenceOutcome<Throughput & Engine & { threads?: number }>): { human: string; json: object } {
+export function referenceLine(outcome: ReferenceOutcome<Throughput & Engine & MaybeRounds & { threads?: number }>): { human: string; json: object } {
   if (!outcome.ok) {
     const verb = outcome.failed ? 'failed' : 'not run';
     return { human: `${outcome.reference}: ${verb}: ${outcome.reason}`, json: { reference: outcome.reference, ok: false, failed: outcome.failed, reason: outcome.reason } };
@@ -116,57 +138,93 @@ export function referenceLine(outcome: ReferenceOutcome<Throughput & Engine & { 
   const r = outcome.result;
   const threads = r.threads ? `, ${r.threads} threads` : '';
   return {
-    human: `${outcome.reference} (${r.engine}, ${outcome.python}${threads}): train ${r.trainExamplesPerSec} ex/s, infer ${r.inferExamplesPerSec} ex/s`,
+    human: `${outcome.reference} (${r.engine}, ${outcome.python}${threads}): train ${r.trainExamplesPerSec} ex/s, infer ${r.inferExamplesPerSec} ex/s${roundsNote(r)}`,
     json: { reference: outcome.reference, ok: true, python: outcome.python, ...r },
   };
 }
 
-/** What a recipe result line needs of our run. */
+/** What a recipe result line needs of one of our runs. */
 export interface OursRecipe {
   backend: string;
+  seed: number;
   /** Augmentation + training (+ validation), as Keras' augmentSeconds + trainSeconds. */
   seconds: number;
   testAccuracy: number;
 }
 
-/** What the recipe comparison needs of Keras' run. */
+/** What the recipe comparison needs of one of Keras' runs. */
 export interface KerasRecipeTimes {
   engine: string;
+  seed: number;
   augmentSeconds: number;
   trainSeconds: number;
   testAccuracy: number;
 }
 
-/** How a recipe run compares with Keras' (time ratio, accuracy difference), or why it cannot be. */
+/** How our runs compare with Keras' runs of the same seeds (time ratio of the totals, accuracy difference of the means), or why they cannot. */
 export type RecipeComparison =
-  | { engine: string; kerasSeconds: number; kerasTestAccuracy: number; time: RatioCheck; accuracyDifference: number }
+  | { engine: string; kerasSeconds: number; kerasTestAccuracy: number; kerasRuns: Array<{ seed: number; seconds: number; testAccuracy: number }>; time: RatioCheck; accuracyDifference: number }
   | { absent: string };
 
-/** A recipe result line: seconds, test accuracy against its target, and the ratio to Keras' time. */
-export function recipeResult<T extends OursRecipe>(ours: T, keras: ReferenceOutcome<KerasRecipeTimes>): {
-  human: string; json: T & { accuracy: { value: number; target: number; met: boolean }; references: { keras: RecipeComparison } };
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const round4 = (x: number) => Math.round(x * 10000) / 10000;
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** `seed 1` or `seeds 1, 2, 3`. */
+function seedsText(seeds: readonly number[]): string {
+  return `seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`;
+}
+
+/** `98.92%`, or `99.05% mean (98.92, 99.17, 99.07%)`. */
+function accuraciesText(accuracies: readonly number[]): string {
+  if (accuracies.length === 1) return pct(accuracies[0]);
+  return `${pct(mean(accuracies))} mean (${accuracies.map((a) => (100 * a).toFixed(2)).join(', ')}%)`;
+}
+
+/**
+ * One backend's recipe runs (one per seed) as one result line: the total seconds, the test
+ * accuracy (the mean over the seeds, which the 99.0% target applies to: one run's accuracy moves by
+ * about 0.1 point from seed to seed, Keras' as much as ours) and the time ratio to Keras' runs of
+ * the same seeds (total over total).
+ */
+export function recipeResult<T extends OursRecipe>(runs: readonly T[], keras: ReferenceOutcome<readonly KerasRecipeTimes[]>): {
+  human: string;
+  json: { bench: 'recipe'; backend: string; seeds: number[]; seconds: number; testAccuracy: number; runs: T[];
+    accuracy: { value: number; target: number; met: boolean; over: string }; references: { keras: RecipeComparison } };
 } {
-  const accuracy = { value: ours.testAccuracy, target: RECIPE_ACCURACY_TARGET, met: ours.testAccuracy >= RECIPE_ACCURACY_TARGET };
+  if (!runs.length) throw new Error('recipeResult: no runs');
+  const backend = runs[0].backend;
+  const seeds = runs.map((r) => r.seed);
+  const seconds = round1(runs.reduce((a, r) => a + r.seconds, 0));
+  const testAccuracy = round4(mean(runs.map((r) => r.testAccuracy)));
+  const accuracy = { value: testAccuracy, target: RECIPE_ACCURACY_TARGET, met: testAccuracy >= RECIPE_ACCURACY_TARGET, over: runs.length > 1 ? 'the mean of the seeds' : 'one run' };
   let comparison: RecipeComparison;
   if (keras.ok) {
-    const kerasSeconds = Math.round((keras.result.augmentSeconds + keras.result.trainSeconds) * 10) / 10;
+    const kerasRuns = keras.result.map((k) => ({ seed: k.seed, seconds: round1(k.augmentSeconds + k.trainSeconds), testAccuracy: k.testAccuracy }));
+    const kerasSeconds = round1(kerasRuns.reduce((a, k) => a + k.seconds, 0));
+    const kerasTestAccuracy = round4(mean(kerasRuns.map((k) => k.testAccuracy)));
     comparison = {
-      engine: keras.result.engine,
+      engine: keras.result[0].engine,
       kerasSeconds,
-      kerasTestAccuracy: keras.result.testAccuracy,
-      time: checkRatio(ratio(ours.seconds, kerasSeconds), RECIPE_TIME_TARGETS[ours.backend], 'at-most'),
-      accuracyDifference: Math.round((ours.testAccuracy - keras.result.testAccuracy) * 10000) / 10000,
+      kerasTestAccuracy,
+      kerasRuns,
+      time: checkRatio(ratio(seconds, kerasSeconds), RECIPE_TIME_TARGETS[backend], 'at-most'),
+      accuracyDifference: round4(testAccuracy - kerasTestAccuracy),
     };
   } else {
     comparison = { absent: keras.reason };
   }
-  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  const accText = `test accuracy ${pct(ours.testAccuracy)} (target >= ${pct(RECIPE_ACCURACY_TARGET)}: ${accuracy.met ? 'met' : 'NOT met'})`;
+  const accText = `test accuracy ${accuraciesText(runs.map((r) => r.testAccuracy))} (target >= ${pct(RECIPE_ACCURACY_TARGET)}: ${accuracy.met ? 'met' : 'NOT met'})`;
   const vs = 'absent' in comparison
     ? 'vs keras: not run'
-    : `vs keras (${comparison.kerasSeconds} s, ${pct(comparison.kerasTestAccuracy)}): time ${formatCheck(comparison.time, '<=')}`;
+    : `vs keras (${seedsText(comparison.kerasRuns.map((k) => k.seed))}: ${comparison.kerasSeconds} s, ${accuraciesText(comparison.kerasRuns.map((k) => k.testAccuracy))}): ` +
+      `time ${formatCheck(comparison.time, '<=')}`;
   return {
-    human: `recipe on ${ours.backend}: ${ours.seconds.toFixed(1)} s, ${accText}; ${vs}`,
-    json: { ...ours, accuracy, references: { keras: comparison } },
+    human: `recipe on ${backend} (${seedsText(seeds)}): ${seconds.toFixed(1)} s, ${accText}; ${vs}`,
+    json: { bench: 'recipe', backend, seeds, seconds, testAccuracy, runs: [...runs], accuracy, references: { keras: comparison } },
   };
 }

@@ -15,6 +15,8 @@ export interface KerasRecipeResult {
   threads: number;
   recipe: 'seed';
   epochs: number;
+  /** The seed it ran with (passed as --seed; the script does not print it). */
+  seed: number;
   /** Examples per epoch (the script holds out 10% for validation). */
   trainExamples: number;
   /** Making the augmented copy. */
@@ -53,16 +55,17 @@ export function runKerasSeedCnn(options: {
 }
 
 /** Runs keras_seed_recipe.py on the four IDX .gz files in `dataDir` (minutes; silent until it ends, hence the heartbeat). */
-export function runKerasRecipe(options: {
-  python: string; dataDir: string; threads: number; epochs: number; script?: string; timeoutMs?: number;
+export async function runKerasRecipe(options: {
+  python: string; dataDir: string; threads: number; epochs: number; seed: number; script?: string; timeoutMs?: number;
   onHeartbeat?: (seconds: number) => void; heartbeatMs?: number;
 }): Promise<KerasRecipeResult> {
-  return runJsonScript<KerasRecipeResult>({
+  const result = await runJsonScript<Omit<KerasRecipeResult, 'seed'>>({
     python: options.python,
     script: options.script ?? kerasRecipeScript(),
-    args: ['--data', options.dataDir, '--threads', String(options.threads), '--epochs', String(options.epochs)],
+    args: ['--data', options.dataDir, '--threads', String(options.threads), '--epochs', String(options.epochs), '--seed', String(options.seed)],
     timeoutMs: options.timeoutMs ?? 60 * 60_000,
     onHeartbeat: options.onHeartbeat,
     heartbeatMs: options.heartbeatMs,
   });
+  return { ...result, seed: options.seed };
 }

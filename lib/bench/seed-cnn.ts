@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendInfo, BackendPreference, initBackend } from '../engine';
 import { seedCnn } from '../model/architectures';
+import { median } from '../common/arrays';
 
 export interface SeedCnnBenchOptions {
   /** Timed repetitions (median reported); inference uses twice as many. Default 5. */
@@ -37,12 +38,6 @@ export interface SeedCnnBenchResult {
   inferBatchSec: number;
   reason: string;
   versions: Record<string, string>;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Seconds per call of `fn`, median over `reps` timed calls after `warmup` untimed ones. */

@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { Command } from 'commander';
-import { recipeResult, referenceLine, throughputResult, type Engine, type ReferenceName, type ReferenceOutcome, type Throughput } from '../bench/compare';
+import { recipeResult, referenceLine, throughputResult, type Engine, type ReferenceName, type ReferenceOutcome, type Throughput, type ThroughputReferences } from '../bench/compare';
 import type { KerasRecipeResult } from '../bench/keras';
 import type { RecipeBenchResult } from '../bench/recipe';
 import type { SeedCnnBenchResult } from '../bench/seed-cnn';
@@ -26,6 +26,7 @@ export interface BenchFlags {
   backend?: string[];
   json?: boolean;
   reps: string;
+  rounds?: string;
   steps: string;
   threads?: string;
   python?: string;
@@ -34,6 +35,7 @@ export interface BenchFlags {
   recipe?: boolean;
   data?: string;
   epochs?: string;
+  seeds?: string;
   kernels?: boolean;
   runner?: boolean;
 }
@@ -42,7 +44,8 @@ export interface BenchFlags {
 export const BENCH_OPTIONS: readonly OptionSpec[] = [
   ['--backend <name...>', 'backend(s) to measure: tensorflow, wasm, cpu, all (default: tensorflow if present, and wasm; --recipe: tensorflow if present, else wasm)'],
   ['--json', 'print one JSON object per line'],
-  ['--reps <n>', 'timed repetitions (median reported)', '5'],
+  ['--reps <n>', 'timed repetitions per round (median reported)', '3'],
+  ['--rounds <n>', 'rounds, each measuring every backend and every reference back to back (in turns, which first); each ratio is the median of the per-round ratios, so load on the machine that comes and goes does not skew it (default: 5)'],
   ['--steps <n>', 'training steps per repetition, ours and the references alike (Keras\' model.fit costs about 0.3 s a call, which fewer steps would count against it)', '50'],
   ['--threads <n>', 'threads for every engine: wasm, native TensorFlow and the references (default: all CPUs)'],
   ['--python <exe>', 'Python for the Keras reference (default: $DIGIT_LAB_TF_PYTHON, python3 on PATH, /usr/bin/python3: the first with tensorflow and keras)'],
@@ -53,6 +56,7 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   ['--recipe', 'instead: the whole reference recipe (digit-lab train --model seed, full MNIST) per backend and keras_seed_recipe.py; minutes each'],
   ['--data <dir>', '--recipe: the four MNIST .gz files (default: ../shared/mnist, else the data cache)'],
   ['--epochs <n>', '--recipe: epochs', '5'],
+  ['--seeds <list>', '--recipe: seeds, comma-separated, each run by every backend and by Keras; the accuracy target applies to the mean, as one run moves by about 0.1 point from seed to seed (default: 1,2,3)'],
   ['--kernels', 'instead: time each wasm training kernel, stock vs ours, on the reference CNN shapes'],
   ['--runner', 'instead: per-cell overhead of the notebook runner vs `jupyter nbconvert --execute` (when installed)'],
 ];
@@ -65,6 +69,8 @@ export interface BenchPlan {
   mode: 'seed-cnn' | 'recipe' | 'kernels' | 'runner';
   backends: BenchBackend[];
   reps: number;
+  /** Throughput bench: rounds of every backend then every reference (see lib/bench/rounds.ts). */
+  rounds: number;
   steps: number;
   /** Threads for every engine (ours and the references): --threads, else all CPUs. */
   threads: number;
@@ -78,6 +84,8 @@ export interface BenchPlan {
   python?: string;
   data?: string;
   epochs: number;
+  /** --recipe: the seeds, run one after another. */
+  seeds: number[];
 }
 
 /** Prints one result: the human line, or the JSON object under --json. */
@@ -128,6 +136,8 @@ export function benchPlan(flags: BenchFlags, options: { cpus?: number; nativePre
   const mode: BenchPlan['mode'] = modes.length ? modes[0] : 'seed-cnn';
   if (mode === 'recipe' && flags.torch === true) throw new CliError('--torch: there is no PyTorch recipe reference; --recipe compares with Keras only');
   if (mode !== 'recipe' && flags.data !== undefined) throw new CliError('--data: only --recipe reads data (the throughput bench uses random images)');
+  if (mode !== 'recipe' && flags.seeds !== undefined) throw new CliError('--seeds: only --recipe trains (the throughput bench uses random images)');
+  if (mode !== 'seed-cnn' && flags.rounds !== undefined) throw new CliError(`--rounds: only the throughput bench runs in rounds, not --${mode}`);
   const threads = intFlag('--threads', flags.threads, 1);
   const cpus = options.cpus ?? (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
   const needsBackends = mode === 'seed-cnn' || mode === 'recipe';
@@ -135,6 +145,7 @@ export function benchPlan(flags: BenchFlags, options: { cpus?: number; nativePre
     mode,
     backends: needsBackends ? benchBackends(flags.backend, { recipe: mode === 'recipe', nativePresent: options.nativePresent }) : [],
     reps: intFlag('--reps', flags.reps, 1),
+    rounds: intFlag('--rounds', flags.rounds ?? '5', 1),
     steps: intFlag('--steps', flags.steps, 1),
     threads: threads ?? cpus,
     threadsAsked: threads !== undefined,
@@ -143,7 +154,16 @@ export function benchPlan(flags: BenchFlags, options: { cpus?: number; nativePre
     python: flags.python,
     data: flags.data,
     epochs: intFlag('--epochs', flags.epochs ?? '5', 1),
+    seeds: seedList(flags.seeds ?? '1,2,3'),
   };
+}
+
+/** `1,2,3` as [1, 2, 3]; each a whole number >= 0, none twice. */
+function seedList(value: string): number[] {
+  const seeds = value.split(',').map((v) => intFlag('--seeds', v.trim(), 0));
+  const twice = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (twice !== undefined) throw new CliError(`--seeds: seed ${twice} is given twice`);
+  return seeds;
 }
 
 /** Adds `digit-lab bench`; the benchmarks (and TensorFlow.js) load only when the command runs. */
@@ -216,53 +236,85 @@ async function runReference<T>(reference: ReferenceName, ready: ReferenceReady, 
   }
 }
 
-/** The reference CNN on each backend, then the references with the same threads and steps; then one line per reference and per backend. */
+/**
+ * Rounds of: the reference CNN on each backend and the references with the same threads and steps
+ * (ours first in odd rounds, the references first in even ones); then one line per reference and
+ * per backend, each the medians over the rounds, with the ratios taken within rounds
+ * (lib/bench/rounds.ts).
+ */
 async function benchThroughput(plan: BenchPlan, say: Say): Promise<void> {
   const { kerasSeedCnnScript, runKerasSeedCnn } = require('../bench/keras') as typeof import('../bench/keras');
   const { runTorchBench } = require('../bench/torch') as typeof import('../bench/torch');
+  const { combineReferenceRounds, combineRounds } = require('../bench/rounds') as typeof import('../bench/rounds');
   const keras = kerasReady(plan.keras, plan.python, kerasSeedCnnScript());
   const torch = torchReady(plan.torch);
-  const ours = await benchEachBackend(plan);
   const sizes = { threads: plan.threads, steps: plan.steps, reps: plan.reps };
-  if ('python' in keras) note(`keras_seed_cnn.py (${plan.threads} threads, ${plan.steps} steps x ${plan.reps} reps)...`);
-  const references: Record<ReferenceName, ReferenceOutcome<Throughput & Engine & { threads?: number }>> = {
-    keras: await runReference('keras', keras, (python) => runKerasSeedCnn({ python, ...sizes })),
-    pytorch: await runReference('pytorch', torch, (python) => {
-      note(`torch_seed_cnn.py (${plan.threads} threads)...`);
-      return runTorchBench({ python, ...sizes });
-    }),
+  const ours = new Map<string, SeedCnnBenchResult[]>();
+  const failed = new Map<string, string>();
+  const referenceRounds: Record<ReferenceName, ReferenceOutcome<Throughput & Engine & { threads?: number }>[]> = { keras: [], pytorch: [] };
+  for (let round = 1; round <= plan.rounds; round++) {
+    const label = plan.rounds > 1 ? `round ${round}/${plan.rounds}: ` : '';
+    const measureOurs = async () => {
+      for (const backend of plan.backends.filter((b) => !failed.has(b))) {
+        const r = await benchBackend(plan, backend, label);
+        if ('error' in r) failed.set(backend, r.error);
+        else ours.set(backend, [...(ours.get(backend) ?? []), r]);
+      }
+    };
+    const measureReferences = async () => {
+      if ('python' in keras) note(`${label}keras_seed_cnn.py (${plan.threads} threads, ${plan.steps} steps x ${plan.reps} reps)...`);
+      referenceRounds.keras.push(await runReference('keras', keras, (python) => runKerasSeedCnn({ python, ...sizes })));
+      referenceRounds.pytorch.push(await runReference('pytorch', torch, (python) => {
+        note(`${label}torch_seed_cnn.py (${plan.threads} threads)...`);
+        return runTorchBench({ python, ...sizes });
+      }));
+    };
+    // Every other round the references go first, so that neither side always runs on the heels of
+    // the other (a machine that is busier after one of them must not count against the same side).
+    if (round % 2) {
+      await measureOurs();
+      await measureReferences();
+    } else {
+      await measureReferences();
+      await measureOurs();
+    }
+  }
+  const references: ThroughputReferences = {
+    keras: combineReferenceRounds(referenceRounds.keras),
+    pytorch: combineReferenceRounds(referenceRounds.pytorch),
   };
   for (const outcome of Object.values(references)) {
     const line = referenceLine(outcome);
     say(line.human, line.json);
   }
-  for (const r of ours) {
-    if ('error' in r) {
-      say(`${r.backend}: failed: ${r.error}`, r);
+  for (const backend of plan.backends) {
+    const error = failed.get(backend);
+    if (error !== undefined) {
+      say(`${backend}: failed: ${error}`, { backend, error });
       continue;
     }
-    const line = throughputResult(r, references);
+    const line = throughputResult(combineRounds(ours.get(backend) ?? []), references);
     say(line.human, line.json);
   }
 }
 
-/** Measures each backend in turn; one that fails is reported (and fails the command) while the others still run. */
-async function benchEachBackend(plan: BenchPlan): Promise<Array<SeedCnnBenchResult | { backend: string; error: string }>> {
+/** Measures one backend; a failure is returned (and fails the command) so the others still run. */
+async function benchBackend(plan: BenchPlan, backend: BenchBackend, label: string): Promise<SeedCnnBenchResult | { backend: string; error: string }> {
   const { benchSeedCnn } = require('../bench/seed-cnn') as typeof import('../bench/seed-cnn');
-  const results: Array<SeedCnnBenchResult | { backend: string; error: string }> = [];
-  for (const backend of plan.backends) {
-    note(`reference CNN on ${backend} (${plan.steps} steps x ${plan.reps} reps)...`);
-    try {
-      results.push(await benchSeedCnn(backend, { reps: plan.reps, steps: plan.steps, threads: plan.threadsAsked ? plan.threads : undefined }));
-    } catch (err) {
-      process.exitCode = 1;
-      results.push({ backend, error: (err as Error).message.split('\n')[0] });
-    }
+  note(`${label}reference CNN on ${backend} (${plan.steps} steps x ${plan.reps} reps)...`);
+  try {
+    return await benchSeedCnn(backend, { reps: plan.reps, steps: plan.steps, threads: plan.threadsAsked ? plan.threads : undefined });
+  } catch (err) {
+    process.exitCode = 1;
+    return { backend, error: (err as Error).message.split('\n')[0] };
   }
-  return results;
 }
 
-/** The whole recipe on each backend, then keras_seed_recipe.py on the same files; one line for Keras and one per backend. */
+/**
+ * The whole recipe, seed by seed: on each backend, then keras_seed_recipe.py with the same seed on
+ * the same files (so each pair runs minutes apart, not an hour); then one line per Keras run and
+ * one per backend, its accuracy the mean over the seeds.
+ */
 async function benchRecipes(plan: BenchPlan, say: Say): Promise<void> {
   const { benchRecipe, findFullMnist } = require('../bench/recipe') as typeof import('../bench/recipe');
   const { kerasRecipeScript, runKerasRecipe } = require('../bench/keras') as typeof import('../bench/keras');
@@ -273,29 +325,42 @@ async function benchRecipes(plan: BenchPlan, say: Say): Promise<void> {
     throw new CliError((err as Error).message);
   }
   const keras = kerasReady(plan.keras, plan.python, kerasRecipeScript());
-  note(`recipe: ${plan.epochs} epochs on full MNIST from ${dataDir}, ${plan.threads} threads; on ${plan.backends.join(', ')}` +
-    `${'python' in keras ? ', then in Keras' : ''} (minutes each: Keras about 150 s, wasm about 600 s for 5 epochs)`);
-  const ours: Array<RecipeBenchResult | { backend: string; error: string }> = [];
-  for (const backend of plan.backends) {
-    note(`recipe on ${backend}...`);
-    try {
-      const threads = plan.threadsAsked ? plan.threads : undefined;
-      ours.push(await benchRecipe(backend, { dataDir, epochs: plan.epochs, threads, log: (line) => note(`${backend}: ${line}`) }));
-    } catch (err) {
-      process.exitCode = 1;
-      ours.push({ backend, error: (err as Error).message.split('\n')[0] });
+  note(`recipe: ${plan.epochs} epochs on full MNIST from ${dataDir}, ${plan.threads} threads, seeds ${plan.seeds.join(', ')}; ` +
+    `each seed on ${plan.backends.join(', ')}${'python' in keras ? ', then in Keras' : ''} ` +
+    '(minutes each: for 5 epochs Keras and tensorflow about 200 s, wasm about 800 s)');
+  const ours = new Map<string, RecipeBenchResult[]>();
+  const failed = new Map<string, string>();
+  const kerasRuns: ReferenceOutcome<KerasRecipeResult>[] = [];
+  const threads = plan.threadsAsked ? plan.threads : undefined;
+  for (const seed of plan.seeds) {
+    for (const backend of plan.backends.filter((b) => !failed.has(b))) {
+      note(`recipe on ${backend}, seed ${seed}...`);
+      try {
+        const r = await benchRecipe(backend, { dataDir, epochs: plan.epochs, seed, threads, log: (line) => note(`${backend}: ${line}`) });
+        ours.set(backend, [...(ours.get(backend) ?? []), r]);
+      } catch (err) {
+        process.exitCode = 1;
+        failed.set(backend, (err as Error).message.split('\n')[0]);
+      }
     }
+    if (kerasRuns.some((k) => !k.ok)) continue;
+    if ('python' in keras) note(`keras_seed_recipe.py, seed ${seed} (${plan.threads} threads, about 200 s for 5 epochs; silent until it ends)...`);
+    const run = await runReference('keras', keras, (python) =>
+      runKerasRecipe({ python, dataDir, threads: plan.threads, epochs: plan.epochs, seed, onHeartbeat: (s) => note(`keras recipe: running, ${s} s`) }));
+    kerasRuns.push(run);
+    say(...kerasRecipeLine(run));
   }
-  if ('python' in keras) note(`keras_seed_recipe.py (${plan.threads} threads, about 150 s for 5 epochs; silent until it ends)...`);
-  const kerasOutcome: ReferenceOutcome<KerasRecipeResult> = await runReference('keras', keras, (python) =>
-    runKerasRecipe({ python, dataDir, threads: plan.threads, epochs: plan.epochs, onHeartbeat: (s) => note(`keras recipe: running, ${s} s`) }));
-  say(...kerasRecipeLine(kerasOutcome));
-  for (const r of ours) {
-    if ('error' in r) {
-      say(`recipe on ${r.backend}: failed: ${r.error}`, { bench: 'recipe', ...r });
+  const failedKeras = kerasRuns.find((k) => !k.ok);
+  const kerasOutcome: ReferenceOutcome<KerasRecipeResult[]> = failedKeras && !failedKeras.ok
+    ? failedKeras
+    : { reference: 'keras', ok: true, python: 'python' in keras ? keras.python : '', result: kerasRuns.flatMap((k) => (k.ok ? [k.result] : [])) };
+  for (const backend of plan.backends) {
+    const error = failed.get(backend);
+    if (error !== undefined) {
+      say(`recipe on ${backend}: failed: ${error}`, { bench: 'recipe', backend, error });
       continue;
     }
-    const line = recipeResult(r, kerasOutcome);
+    const line = recipeResult(ours.get(backend) ?? [], kerasOutcome);
     say(line.human, line.json);
   }
 }
@@ -307,7 +372,7 @@ function kerasRecipeLine(outcome: ReferenceOutcome<KerasRecipeResult>): [string,
   const r = outcome.result;
   const seconds = Math.round((r.augmentSeconds + r.trainSeconds) * 10) / 10;
   return [
-    `keras recipe (${r.engine}, ${outcome.python}, ${r.threads} threads): ${seconds} s (augment ${r.augmentSeconds} s + fit ${r.trainSeconds} s), ` +
+    `keras recipe (${r.engine}, ${outcome.python}, ${r.threads} threads, seed ${r.seed}): ${seconds} s (augment ${r.augmentSeconds} s + fit ${r.trainSeconds} s), ` +
       `test accuracy ${(100 * r.testAccuracy).toFixed(2)}%`,
     { reference: 'keras', bench: 'recipe', ok: true, python: outcome.python, seconds, ...r },
   ];

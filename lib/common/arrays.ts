@@ -6,3 +6,10 @@ export function argmax(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (best < 0 || values[i] > values[best]) best = i;
   return best;
 }
+
+/** The median of a non-empty list (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

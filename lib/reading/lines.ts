@@ -3,7 +3,8 @@
  * a horizontal projection would merge or cut lines), small pieces (a detached stroke, a dot)
  * given to the line they sit in, lines ordered top to bottom. Pure.
  */
-import { horizontalGap, median, verticalOverlap, type InkPiece } from './components';
+import { median } from '../common/arrays';
+import { horizontalGap, verticalOverlap, type InkPiece } from './components';
 
 /** A line of writing: its pieces left to right and the typical digit height. */
 export interface WritingLine {

@@ -8,7 +8,8 @@ import { shrinkDigitImage, assertDigitImage, type DigitImage } from '../imaging/
 import { dropBorderFrames } from '../imaging/components';
 import { findInk, preprocessDigit, DIGIT_INPUT_SIZE, FRAME_BORDER_FRACTION, MAX_WORKING_SIDE } from '../imaging/preprocess';
 import { shiftedPicture, SHIFTS } from '../imaging/shifts';
-import { bridgedPieces, inkPieces, median, type InkPiece } from './components';
+import { median } from '../common/arrays';
+import { bridgedPieces, inkPieces, type InkPiece } from './components';
 import { cutOut } from './cutout';
 import { findLines } from './lines';
 import { CUT_LIMITS } from './cuts';

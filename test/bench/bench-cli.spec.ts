@@ -67,15 +67,15 @@ describe('engine: digit-lab bench', function () {
   it('turns the flags into a plan: sizes, threads, which references, the recipe\'s options', () => {
     const plain = benchPlan(parseFlags([]), { cpus: 4, nativePresent: true });
     assert.deepStrictEqual(plain, {
-      mode: 'seed-cnn', backends: ['tensorflow', 'wasm'], reps: 5, steps: 50, threads: 4, threadsAsked: false,
-      keras: 'auto', torch: 'auto', python: undefined, data: undefined, epochs: 5,
+      mode: 'seed-cnn', backends: ['tensorflow', 'wasm'], reps: 3, rounds: 5, steps: 50, threads: 4, threadsAsked: false,
+      keras: 'auto', torch: 'auto', python: undefined, data: undefined, epochs: 5, seeds: [1, 2, 3],
     });
-    const asked = benchPlan(parseFlags(['--backend', 'wasm', '--threads', '2', '--steps', '3', '--python', '/v/bin/python', '--keras', '--no-torch']), { cpus: 4 });
-    assert.deepStrictEqual([asked.backends, asked.threads, asked.threadsAsked, asked.steps, asked.python, asked.keras, asked.torch],
-      [['wasm'], 2, true, 3, '/v/bin/python', 'require', 'skip']);
+    const asked = benchPlan(parseFlags(['--backend', 'wasm', '--threads', '2', '--steps', '3', '--rounds', '1', '--python', '/v/bin/python', '--keras', '--no-torch']), { cpus: 4 });
+    assert.deepStrictEqual([asked.backends, asked.threads, asked.threadsAsked, asked.steps, asked.rounds, asked.python, asked.keras, asked.torch],
+      [['wasm'], 2, true, 3, 1, '/v/bin/python', 'require', 'skip']);
     assert.strictEqual(benchPlan(parseFlags(['--no-keras']), { nativePresent: false }).keras, 'skip');
-    const recipe = benchPlan(parseFlags(['--recipe', '--data', '/d', '--epochs', '2']), { cpus: 2, nativePresent: false });
-    assert.deepStrictEqual([recipe.mode, recipe.backends, recipe.data, recipe.epochs, recipe.torch], ['recipe', ['wasm'], '/d', 2, 'skip']);
+    const recipe = benchPlan(parseFlags(['--recipe', '--data', '/d', '--epochs', '2', '--seeds', '4, 0,7']), { cpus: 2, nativePresent: false });
+    assert.deepStrictEqual([recipe.mode, recipe.backends, recipe.data, recipe.epochs, recipe.torch, recipe.seeds], ['recipe', ['wasm'], '/d', 2, 'skip', [4, 0, 7]]);
     assert.strictEqual(benchPlan(parseFlags(['--kernels'])).backends.length, 0);
   });
 
@@ -84,6 +84,11 @@ describe('engine: digit-lab bench', function () {
     assert.throws(plan(['--recipe', '--kernels']), /--recipe and --kernels are separate benchmarks/);
     assert.throws(plan(['--recipe', '--torch']), /--torch: there is no PyTorch recipe reference/);
     assert.throws(plan(['--data', '/d']), /--data: only --recipe reads data/);
+    assert.throws(plan(['--seeds', '1']), /--seeds: only --recipe trains/);
+    assert.throws(plan(['--recipe', '--seeds', '1,x']), /--seeds: expected an integer >= 0, got "x"/);
+    assert.throws(plan(['--recipe', '--seeds', '1,2,1']), /--seeds: seed 1 is given twice/);
+    assert.throws(plan(['--recipe', '--rounds', '2']), /--rounds: only the throughput bench runs in rounds, not --recipe/);
+    assert.throws(plan(['--rounds', '0']), /--rounds: expected an integer >= 1, got "0"/);
     assert.throws(plan(['--steps', '0']), /--steps: expected an integer >= 1, got "0"/);
     assert.throws(plan(['--recipe', '--epochs', 'x']), /--epochs: expected an integer >= 1/);
   });
@@ -107,8 +112,9 @@ describe('engine: digit-lab bench', function () {
     const beats: number[] = [];
     const slow = path.join(dir, 'slow.js');
     fs.writeFileSync(slow, 'setTimeout(() => console.log(JSON.stringify({ engine: "fake", args: process.argv.slice(2) })), 250);');
-    const recipe = await runKerasRecipe({ python: process.execPath, script: slow, dataDir: '/data', threads: 2, epochs: 1, onHeartbeat: (s) => beats.push(s), heartbeatMs: 50 });
-    assert.deepStrictEqual((recipe as unknown as { args: string[] }).args, ['--data', '/data', '--threads', '2', '--epochs', '1']);
+    const recipe = await runKerasRecipe({ python: process.execPath, script: slow, dataDir: '/data', threads: 2, epochs: 1, seed: 3, onHeartbeat: (s) => beats.push(s), heartbeatMs: 50 });
+    assert.deepStrictEqual((recipe as unknown as { args: string[] }).args, ['--data', '/data', '--threads', '2', '--epochs', '1', '--seed', '3']);
+    assert.strictEqual(recipe.seed, 3);
     assert.ok(beats.length >= 2, `heartbeats: ${beats}`);
   });
 
@@ -126,9 +132,9 @@ describe('engine: digit-lab bench', function () {
       /half lacks .*; .*cache\/mnist has none of the four MNIST \.gz files; pass --data <dir>/);
   });
 
-  it('prints a JSON line per reference (here: why not run) and one for wasm with the throughput fields @slow', async () => {
+  it('prints a JSON line per reference (here: why not run) and one for wasm with the throughput fields, over rounds @slow', async () => {
     const out = await captureStdout(() =>
-      buildProgram().parseAsync(['node', 'digit-lab', 'bench', '--json', '--backend', 'wasm', '--reps', '1', '--steps', '1', '--no-torch', '--no-keras']));
+      buildProgram().parseAsync(['node', 'digit-lab', 'bench', '--json', '--backend', 'wasm', '--reps', '1', '--rounds', '2', '--steps', '1', '--no-torch', '--no-keras']));
     const lines = out.trim().split('\n').map((l) => JSON.parse(l));
     assert.strictEqual(lines.length, 3, out);
     assert.deepStrictEqual(lines.slice(0, 2).map((l) => [l.reference, l.ok, l.reason]), [['keras', false, '--no-keras'], ['pytorch', false, '--no-torch']]);
@@ -140,6 +146,10 @@ describe('engine: digit-lab bench', function () {
     assert.strictEqual(r.inferBatch, 512);
     assert.ok(r.trainExamplesPerSec > 0 && r.inferExamplesPerSec > 0, out);
     assert.ok(r.threads >= 1 && r.reps === 1 && r.steps === 1 && r.versions.tfjs, out);
+    assert.strictEqual(r.rounds.length, 2, out);
+    const mid = (k: 'trainExamplesPerSec' | 'inferExamplesPerSec') => (r.rounds[0][k] + r.rounds[1][k]) / 2;
+    assert.ok(r.rounds.every((x: Record<string, number>) => x.trainExamplesPerSec > 0 && x.inferExamplesPerSec > 0), out);
+    assert.deepStrictEqual([r.trainExamplesPerSec, r.inferExamplesPerSec], [mid('trainExamplesPerSec'), mid('inferExamplesPerSec')]);
   });
 
   it('times each wasm training kernel against the stock one (--kernels) @slow', async () => {
