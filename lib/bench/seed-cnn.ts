@@ -119,6 +119,8 @@ export async function benchSeedCnn(backend: BackendPreference, options: SeedCnnB
       versions: versions(),
     };
   } finally {
+    // Compiled with an Adam object, which the model does not own, so model.dispose() leaves its moments.
+    model.optimizer.dispose();
     model.dispose();
     tf.dispose([train.x, train.y, infer.x, infer.y]);
   }

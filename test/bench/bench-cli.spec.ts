@@ -133,6 +133,7 @@ describe('engine: digit-lab bench', function () {
   });
 
   it('prints a JSON line per reference (here: why not run) and one for wasm with the throughput fields, over rounds @slow', async () => {
+    const tensorsBefore = tf.memory().numTensors;
     const out = await captureStdout(() =>
       buildProgram().parseAsync(['node', 'digit-lab', 'bench', '--json', '--backend', 'wasm', '--reps', '1', '--rounds', '2', '--steps', '1', '--no-torch', '--no-keras']));
     const lines = out.trim().split('\n').map((l) => JSON.parse(l));
@@ -150,6 +151,8 @@ describe('engine: digit-lab bench', function () {
     const mid = (k: 'trainExamplesPerSec' | 'inferExamplesPerSec') => (r.rounds[0][k] + r.rounds[1][k]) / 2;
     assert.ok(r.rounds.every((x: Record<string, number>) => x.trainExamplesPerSec > 0 && x.inferExamplesPerSec > 0), out);
     assert.deepStrictEqual([r.trainExamplesPerSec, r.inferExamplesPerSec], [mid('trainExamplesPerSec'), mid('inferExamplesPerSec')]);
+    // Each round's model, optimizer (Adam's moments) and data are freed.
+    assert.strictEqual(tf.memory().numTensors, tensorsBefore);
   });
 
   it('times each wasm training kernel against the stock one (--kernels) @slow', async () => {

@@ -47,7 +47,7 @@ describe('engine: faster tfjs-node kernels on tensorflow', function () {
   after(async () => restoreBackend(previous));
 
   it('are registered in place of tfjs-node\'s and use oneDNN here', async () => {
-    assert.deepEqual([...REPLACED_TENSORFLOW_KERNELS].sort(), ['Add', 'DigitLabReluGrad', 'FusedConv2D', 'MaxPool', 'MaxPoolGrad', 'Step', 'Sum']);
+    assert.deepEqual([...REPLACED_TENSORFLOW_KERNELS].sort(), ['Add', 'DigitLabDense', 'DigitLabReluGrad', 'FusedConv2D', 'MaxPool', 'MaxPoolGrad', 'Step', 'Sum']);
     await initBackend('tensorflow', { quiet: true });
     tf.tidy(() => tf.grad((x: tf.Tensor) => weightedSum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(input([1, 4, 4, 1], 'random', 1)));
     assert.equal(oneDnnKernelsInUse(), true, 'this TensorFlow has oneDNN, so the oneDNN max-pool gradient must have run');
@@ -112,6 +112,27 @@ describe('engine: faster tfjs-node kernels on tensorflow', function () {
     }, 1e-5);
     // A `digit-lab native` build adds list attributes to the binding, so the fully fused op runs.
     if (findNativeSource().source?.kind === 'native-build') assert.equal(fusedConvolutionInUse(), true);
+  });
+
+  it('dense layers run as one kernel (relu or none, with or without a bias), and agree with cpu with their gradients', async () => {
+    const a = () => tf.randomUniform([33, 20], -1, 1, 'float32', 61) as tf.Tensor2D;
+    const b = () => tf.randomUniform([20, 9], -1, 1, 'float32', 62) as tf.Tensor2D;
+    const bias = () => tf.randomUniform([9], -1, 1, 'float32', 63) as tf.Tensor1D;
+    const cases = [{ activation: 'relu' as const, bias: true }, { activation: 'linear' as const, bias: true }, { activation: 'relu' as const, bias: false }, { activation: 'linear' as const, bias: false }];
+    await expectSameAsCpu('tensorflow', 'dense', () => cases.flatMap((c) => {
+      const inputs = c.bias ? [a(), b(), bias()] : [a(), b()];
+      const f = (...xs: tf.Tensor[]) => weightedSum(tf.fused.matMul({ a: xs[0] as tf.Tensor2D, b: xs[1] as tf.Tensor2D, bias: xs[2], activation: c.activation }));
+      return [tf.fused.matMul({ a: inputs[0] as tf.Tensor2D, b: inputs[1] as tf.Tensor2D, bias: inputs[2], activation: c.activation }), ...tf.grads(f)(inputs)];
+    }), 1e-5);
+    await initBackend('tensorflow', { quiet: true });
+    const profile = await tf.profile(() => tf.fused.matMul({ a: a(), b: b(), bias: bias(), activation: 'relu' }));
+    assert.deepEqual(profile.kernels.map((k) => k.name).filter((n) => !n.startsWith('Random')), ['DigitLabDense']);
+    // What it does not cover goes to tfjs-core's op: transposes, other activations, batches of matrices.
+    const others = await tf.profile(() => [
+      tf.fused.matMul({ a: a(), b: tf.transpose(b()), transposeB: true, bias: bias(), activation: 'relu' }),
+      tf.fused.matMul({ a: a(), b: b(), bias: bias(), activation: 'elu' }),
+    ]);
+    assert.ok(!others.kernels.some((k) => k.name === 'DigitLabDense'), others.kernelNames.join(', '));
   });
 
   it('bias adds and bias-gradient sums agree with cpu; other adds and sums are left to tfjs-node', async () => {
