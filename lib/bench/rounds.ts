@@ -1,10 +1,11 @@
 /**
- * The throughput bench in rounds. Each round measures every backend and then every reference, back
- * to back; the rounds are then combined by medians. On a shared machine the speed on offer moves by
- * tens of percent within a minute (Keras' inference figure measured 10,463 and 13,900 examples/s in
- * runs minutes apart), so one engine measured a minute after another can look 30% faster or slower
- * than it is. A ratio is therefore taken within each round, where ours and the reference ran
- * seconds apart, and the median of those per-round ratios is the one reported and checked.
+ * The throughput bench in rounds. Each round measures every backend and every reference back to
+ * back (lib/cli/bench.ts takes turns at which side goes first); the rounds are then combined by
+ * medians. On a shared machine the speed on offer moves by tens of percent within a minute (Keras'
+ * inference figure read 13,200 and 7,500 examples/s in two rounds of one run), so one engine
+ * measured a minute after another can look 30% faster or slower than it is. A ratio is therefore
+ * taken within each round, where ours and the reference ran seconds apart, and the median of those
+ * per-round ratios is the one reported and checked.
  * Pure (no TensorFlow.js).
  */
 import { median } from '../common/arrays';
