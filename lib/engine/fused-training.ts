@@ -21,7 +21,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs';
-
 import { DENSE_KERNEL, type DenseAttrs } from './kernels/tensorflow/training-kernels';
 
 type FusedConv2dArgs = Parameters<typeof tf.fused.conv2d>[0];
@@ -103,20 +102,28 @@ function reluGradient(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return relu.gradFunc(dy, [y], {}).x() as tf.Tensor;
 }
 
+/**
+ * A product y = act(a b + bias)'s gradients (no transposes), given dy already through the
+ * activation: the two products, and the bias summed over every axis but the last.
+ */
+function productGradients(a: tf.Tensor, b: tf.Tensor, dyAct: tf.Tensor): Record<'a' | 'b' | 'bias', () => tf.Tensor> {
+  const batchAxes = Array.from({ length: dyAct.rank - 1 }, (_, i) => i);
+  return {
+    a: () => tf.matMul(dyAct, b, false, true),
+    b: () => tf.matMul(a, dyAct, true, false),
+    bias: () => tf.sum(dyAct, batchAxes),
+  };
+}
+
 /** The gradient of a _FusedMatMul with a bias and a relu and no transposes (the only kind fusedMatMul runs under the tape). */
 const fusedMatMulGradient: GradConfig = {
   kernelName: tf._FusedMatMul,
   inputsToSave: ['a', 'b'],
   outputsToSave: [true],
   gradFunc: (dy, saved) => {
-    const [a, b, y] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+    const [a, b, y] = saved;
     // Here, not in a thunk: the tape disposes what each thunk makes once it returns.
-    const dyRelu = reluGradient(dy as tf.Tensor, y) as tf.Tensor3D;
-    return {
-      a: () => tf.matMul(dyRelu, b, false, true),
-      b: () => tf.matMul(a, dyRelu, true, false),
-      bias: () => tf.sum(dyRelu, [0, 1]),
-    };
+    return productGradients(a, b, reluGradient(dy as tf.Tensor, y));
   },
 };
 
@@ -126,15 +133,10 @@ const denseGradient: GradConfig = {
   inputsToSave: ['a', 'b'],
   outputsToSave: [true],
   gradFunc: (dy, saved, attrs) => {
-    const [a, b, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const [a, b, y] = saved;
     const { activation } = attrs as unknown as DenseAttrs;
     // Here, not in a thunk: the tape disposes what each thunk makes once it returns.
-    const dyAct = (activation === 'relu' ? reluGradient(dy as tf.Tensor, y) : dy) as tf.Tensor2D;
-    return {
-      a: () => tf.matMul(dyAct, b, false, true),
-      b: () => tf.matMul(a, dyAct, true, false),
-      bias: () => tf.sum(dyAct, 0),
-    };
+    return productGradients(a, b, activation === 'relu' ? reluGradient(dy as tf.Tensor, y) : dy as tf.Tensor);
   },
 };
 

@@ -223,9 +223,9 @@ const fusedConv2d = (original: KernelFunc): KernelFunc => (args) => {
 };
 
 /**
- * A dense layer's product, bias (if any) and relu (or none) on 2-D tensors, ours and tensorflow-only, which
- * lib/engine/fused-training.ts sends dense layers to: oneDNN's fused product as one op. tfjs's
- * route is seven ops (two reshapes to batches of one matrix, BatchMatMul, Add, Relu, a reshape
+ * A dense layer's product, bias (if any) and relu (or none) on 2-D tensors: our tensorflow-only
+ * kernel, to which lib/engine/fused-training.ts sends dense layers; oneDNN's fused product as one
+ * op. tfjs's route is seven ops (two reshapes to batches of one matrix, BatchMatMul, Add, Relu, a reshape
  * back, and tfjs-core's gradient wrapper), 0.4 ms more than the product itself for the reference
  * CNN's first dense layer at batch 512, about 1 ms of a 40 ms inference batch over its four.
  */
