@@ -4,7 +4,7 @@
  * after warm-up, on random data (speed only).
  */
 import * as tf from '@tensorflow/tfjs';
-import { BackendInfo, BackendPreference, initBackend } from '../engine';
+import { BackendInfo, BackendPreference, initBackend, predictTensor } from '../engine';
 import { seedCnn } from '../model/architectures';
 import { median } from '../common/arrays';
 
@@ -98,8 +98,9 @@ export async function benchSeedCnn(backend: BackendPreference, options: SeedCnnB
       for (let i = 0; i < steps; i++) await model.trainOnBatch(train.x, train.y);
     }, reps, Math.max(1, Math.ceil((options.warmupSteps ?? 2) / steps)));
     const inferSec = await medianSeconds(async () => {
-      // One batch of inferBatch, as Keras' predict in keras_seed_cnn.py runs it (predict's default is 32).
-      const out = model.predict(infer.x, { batchSize: inferBatch }) as tf.Tensor;
+      // One batch of inferBatch, as Keras' predict_on_batch in keras_seed_cnn.py runs it, through
+      // the library's inference path (one TensorFlow function on tensorflow).
+      const out = predictTensor(model, infer.x);
       await out.data();
       out.dispose();
     }, reps * 2, 2);

@@ -7,3 +7,4 @@ export { wasmThreadsSupported, MAX_WASM_THREADS } from './threads/wasm-threads';
 export { fuseLayersInTraining, layersFusedInTraining } from './fused-training';
 export { shortenBatchNormGradients, batchNormGradientsShortened } from './batch-norm-training';
 export { fuseAdamOnTensorflow, adamFusedOnTensorflow } from './native-adam';
+export { predictTensor, opByOpReason, MODEL_FUNCTION_ENV } from './graph/predict';

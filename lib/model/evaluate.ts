@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageSet } from '../data/types';
 import { imageBatchTensor } from './batches';
+import { predictTensor } from '../engine/graph/predict';
 
 /** Precision, recall, F1 and support of one class. */
 export interface ClassMetrics {
@@ -112,7 +113,7 @@ export async function predictImageSet(model: tf.LayersModel, set: ImageSet, batc
   const out = new Float32Array(set.count * 10);
   for (let start = 0; start < set.count; start += batchSize) {
     const count = Math.min(batchSize, set.count - start);
-    const probs = tf.tidy(() => model.predict(imageBatchTensor(set, start, count), { batchSize: count }) as tf.Tensor);
+    const probs = tf.tidy(() => predictTensor(model, imageBatchTensor(set, start, count)));
     out.set(await probs.data(), start * 10);
     probs.dispose();
   }
@@ -138,7 +139,7 @@ export async function predictDigits(model: tf.LayersModel, pixels: ArrayLike<num
     const chunk = pixels.slice(start, start + batchSize);
     const flat = new Float32Array(chunk.length * 784);
     chunk.forEach((p, i) => flat.set(Array.from(p), i * 784));
-    const probs = tf.tidy(() => model.predict(tf.tensor4d(flat, [chunk.length, 28, 28, 1])) as tf.Tensor);
+    const probs = tf.tidy(() => predictTensor(model, tf.tensor4d(flat, [chunk.length, 28, 28, 1])));
     const data = await probs.data();
     probs.dispose();
     for (let i = 0; i < chunk.length; i++) result.push(Array.from(data.subarray(i * 10, i * 10 + 10)));

@@ -1,6 +1,7 @@
 /** Reading numbers with TensorFlow.js models: `readNumber(image, model)`. */
 import * as tf from '@tensorflow/tfjs';
 import type { DigitImage } from '../imaging/gray';
+import { predictTensor } from '../engine/graph/predict';
 import { predictDigits } from '../model/evaluate';
 import { shiftAveragedModel } from '../model/shift-averaging';
 import { JUDGE_HEIGHT, JUDGE_WIDTH, type PieceJudge } from './judge';
@@ -25,7 +26,7 @@ export function modelJudge(model: tf.LayersModel): PieceJudge {
     const x = new Float32Array(inputs.length * size);
     inputs.forEach((v, i) => x.set(v, i * size));
     const batch = tf.tensor4d(x, [inputs.length, JUDGE_HEIGHT, JUDGE_WIDTH, 1]);
-    const out = (options?.pairs === false ? judgeBranch(model) : model).predict(batch) as tf.Tensor2D;
+    const out = predictTensor(options?.pairs === false ? judgeBranch(model) : model, batch) as tf.Tensor2D;
     try {
       return (await out.array()) as number[][];
     } finally {

@@ -7,7 +7,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { patchBinding } from './binding-patch';
+import { BINDING_PATCH_LEVEL, patchBinding } from './binding-patch';
 import { NativeSetupError } from './errors';
 import { checkPlatform, FoundTensorflow, locateTensorflow, LocateOptions } from './locate';
 import { NativeManifest, readManifest, writeManifest } from './manifest';
@@ -85,6 +85,7 @@ function matchingBuild(dir: string, tf: FoundTensorflow): NativeManifest | null 
     manifest.tensorflow.version === tf.version &&
     manifest.tfjsNode === TFJS_NODE_VERSION &&
     manifest.node.napi === String(process.versions.napi) &&
+    manifest.bindingPatch === BINDING_PATCH_LEVEL &&
     fs.existsSync(manifest.addon);
   return same ? manifest : null;
 }
@@ -147,7 +148,9 @@ async function compile(staging: string, tf: FoundTensorflow, tools: Toolchain, s
   const packageDir = nativePackageDir(staging);
   shareProjectTfjs(path.dirname(packageDir));
   linkTensorflow(packageDir, tf);
-  say(patchBinding(packageDir) ? 'added list attributes to the binding (for oneDNN\'s fused convolution)' : 'binding source not recognised: building it unchanged (fused convolution falls back)');
+  say(patchBinding(packageDir)
+    ? 'added list attributes and functions to the binding (for oneDNN\'s fused convolution and whole-model inference)'
+    : 'binding source not recognised: building it unchanged (fused convolution and whole-model inference fall back)');
   say(`compiling the addon with ${path.basename(tools.cxx)} (about 20 s)${tools.nodedir ? '' : '; Node headers will be downloaded by node-gyp'}`);
   const env: NodeJS.ProcessEnv = { ...process.env, npm_config_node_gyp: tools.nodeGyp, npm_config_python: tools.python, PYTHON: tools.python, CXX: tools.cxx };
   if (tools.nodedir) env.npm_config_nodedir = tools.nodedir;
@@ -201,6 +204,7 @@ export async function buildNative(options: BuildOptions = {}): Promise<BuildResu
     tfjsNode: TFJS_NODE_VERSION,
     node: { version: process.version, napi: String(process.versions.napi) },
     builtAt: new Date().toISOString(),
+    bindingPatch: BINDING_PATCH_LEVEL,
   }, staging);
   swapIn(staging, dir);
   say(`done: ${manifestPath(dir)}`);

@@ -9,6 +9,8 @@ export interface NativeManifest {
   tfjsNode: string;
   node: { version: string; napi: string };
   builtAt: string;
+  /** Which additions the binding was compiled with (BINDING_PATCH_LEVEL); absent before level 2. */
+  bindingPatch?: number;
 }
 
 /** The manifest in `dir`, or null when there is none; a damaged one is an error naming the file. */

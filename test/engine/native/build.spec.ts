@@ -11,7 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { detectNativeBuild } from '../../../lib/engine/native/load';
-import { readManifest } from '../../../lib/engine/native/manifest';
+import { BINDING_PATCH_LEVEL } from '../../../lib/engine/native/binding-patch';
+import { readManifest, writeManifest } from '../../../lib/engine/native/manifest';
 import { skipIf } from '../../helpers/skip';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -71,6 +72,10 @@ describe('digit-lab native @slow', function () {
     // One tfjs in the process: the build's @tensorflow/tfjs is the project's own.
     assert.equal(fs.realpathSync(path.join(dir, 'node_modules', '@tensorflow', 'tfjs')), fs.realpathSync(path.join(ROOT, 'node_modules', '@tensorflow', 'tfjs')));
     assert.ok(detectNativeBuild(dir).source, detectNativeBuild(dir).reason);
+    // Compiled with the binding additions (list attributes, functions), and says so.
+    assert.equal(readManifest(dir)?.bindingPatch, BINDING_PATCH_LEVEL);
+    assert.match(fs.readFileSync(path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node', 'binding', 'tfjs_binding.cc'), 'utf8'), /"addFunctionDef"/);
+    assert.match(first.stderr, /added list attributes and functions to the binding/);
 
     const again = cli(['--python', python, '--json'], { DIGIT_LAB_NATIVE_DIR: dir });
     assert.equal(again.status, 0, again.stderr);
@@ -87,6 +92,21 @@ describe('digit-lab native @slow', function () {
     assert.match(fs.readFileSync(m[1], 'utf8'), /node-pre-gyp/);
     assert.deepEqual(readManifest(dir), manifest);
     assert.ok(detectNativeBuild(dir).source, 'the previous build still loads');
+  });
+
+  it('rebuilds a build made with other binding additions (here the rebuild fails, keeping it)', () => {
+    const manifest = readManifest(dir);
+    assert.ok(manifest, 'the first test left a build');
+    const older = { ...manifest };
+    delete older.bindingPatch;
+    writeManifest(older, dir);
+    try {
+      const run = cli(['--python', python], { DIGIT_LAB_NATIVE_DIR: dir, CXX: '/bin/false' });
+      assert.equal(run.status, 1, 'without --force, it still tried to compile');
+      assert.match(run.stderr, /error: compiling the tfjs-node addon failed/);
+    } finally {
+      writeManifest(manifest, dir);
+    }
   });
 
   it('--remove deletes the build and its leftovers', () => {
