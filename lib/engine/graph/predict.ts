@@ -83,17 +83,18 @@ function fitsInput(model: tf.LayersModel, x: tf.Tensor): boolean {
 
 /**
  * `model`'s output for the batch `x` (inference: dropout off, batch norm on its moving
- * statistics), as `model.predict` gives it, in batches of `batchSize` if given.
+ * statistics), as `model.predict` gives it, in batches of `batchSize` (default: all of `x`).
  */
 export function predictTensor(model: tf.LayersModel, x: tf.Tensor, options: { batchSize?: number } = {}): tf.Tensor {
+  const n = x.shape[0] ?? 1;
+  // All of x at once unless told otherwise (model.predict's own default is 32).
+  const size = Math.max(1, options.batchSize ?? n);
   const backend = functionBackend();
   // A misshapen input gets model.predict's own error.
-  if (typeof backend === 'string' || !fitsInput(model, x)) return model.predict(x, options) as tf.Tensor;
+  if (typeof backend === 'string' || !fitsInput(model, x)) return model.predict(x, { batchSize: size }) as tf.Tensor;
   const entry = entryFor(model, backend);
-  if ('refused' in entry) return model.predict(x, options) as tf.Tensor;
+  if ('refused' in entry) return model.predict(x, { batchSize: size }) as tf.Tensor;
   const run = (batch: tf.Tensor) => backend.executeSingleOutput(entry.name, [], [batch, ...entry.weights.map((w) => w.read())]);
-  const n = x.shape[0];
-  const size = options.batchSize ?? n;
   if (n <= size) return run(x);
   return tf.tidy(() => {
     const parts: tf.Tensor[] = [];
