@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { shortenBatchNormGradients } from './batch-norm-training';
 import { fuseLayersInTraining } from './fused-training';
 import { fuseAdamOnTensorflow } from './native-adam';
+import { trainStepsAsFunctions } from './graph/train-step';
 import { registerWasmTrainingKernels } from './kernels/register';
 import { registerTensorflowKernels } from './kernels/tensorflow/register';
 import { findNativeSource, loadNative } from './native/load';
@@ -76,6 +77,7 @@ async function tryTensorflow(): Promise<BackendInfo> {
   if (!(await tf.setBackend('tensorflow'))) throw new Error(`${nativeLoaded ?? 'tfjs-node'} loaded but its backend did not start`);
   registerTensorflowKernels();
   fuseAdamOnTensorflow();
+  trainStepsAsFunctions();
   return { name: 'tensorflow', reason: `native TensorFlow: ${nativeLoaded ?? 'tfjs-node registered by the caller'}` };
 }
 

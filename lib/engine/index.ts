@@ -7,4 +7,6 @@ export { wasmThreadsSupported, MAX_WASM_THREADS } from './threads/wasm-threads';
 export { fuseLayersInTraining, layersFusedInTraining } from './fused-training';
 export { shortenBatchNormGradients, batchNormGradientsShortened } from './batch-norm-training';
 export { fuseAdamOnTensorflow, adamFusedOnTensorflow } from './native-adam';
-export { predictTensor, opByOpReason, MODEL_FUNCTION_ENV } from './graph/predict';
+export { predictTensor, opByOpReason } from './graph/predict';
+export { MODEL_FUNCTION_ENV } from './graph/function-backend';
+export { trainStepsAsFunctions, trainStepReason } from './graph/train-step';

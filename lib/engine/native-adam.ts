@@ -192,8 +192,8 @@ function handBack(opt: StockAdam): void {
   disposeSlots(opt);
 }
 
-function fusedStep(be: NativeBackend, opt: StockAdam, gradients: Gradients): void {
-  const names = Array.isArray(gradients) ? gradients.map((g) => g.name) : Object.keys(gradients);
+/** `opt`'s variables for the weights `names`, in that order, made (or made again) as needed. */
+function slotsFor(be: NativeBackend, opt: StockAdam, names: string[]): Slot[] {
   let held = slots.get(opt);
   if (!held || held.length !== names.length || held.some((s, i) => s.name !== names[i])) {
     handBack(opt);
@@ -202,21 +202,71 @@ function fusedStep(be: NativeBackend, opt: StockAdam, gradients: Gradients): voi
     opt.accumulatedFirstMoment = [];
     opt.accumulatedSecondMoment = [];
   }
+  return held;
+}
+
+/** Copies a weight into its TensorFlow variable if it changed outside the optimizer (setWeights, a restored checkpoint). */
+function syncIn(be: NativeBackend, slot: Slot): tf.Variable {
+  const variable = tf.engine().registeredVariables[slot.name];
+  if (slot.synced !== variable.dataId) assignVariable(be, slot.weight, variable);
+  return variable;
+}
+
+function fusedStep(be: NativeBackend, opt: StockAdam, gradients: Gradients): void {
+  const names = Array.isArray(gradients) ? gradients.map((g) => g.name) : Object.keys(gradients);
+  const held = slotsFor(be, opt, names);
   const t = opt.iterations + 1;
   tf.tidy(() => {
     const scalars = stepScalars(opt, t);
     held.forEach((slot, i) => {
       const gradient = Array.isArray(gradients) ? gradients[i].tensor : gradients[slot.name];
       if (gradient == null) return;
-      const variable = tf.engine().registeredVariables[slot.name];
-      // The weight changed outside the optimizer (setWeights, a restored checkpoint): copy it in.
-      if (slot.synced !== variable.dataId) assignVariable(be, slot.weight, variable);
+      const variable = syncIn(be, slot);
       applyAdam(be, slot, scalars, gradient);
       variable.assign(readVariable(be, slot.weight));
       slot.synced = variable.dataId;
     });
   });
   opt.incrementIterations();
+}
+
+/** One Adam step run elsewhere on TensorFlow's variables (see adamStepVariables). */
+export interface AdamStepVariables {
+  /** Per weight: its TensorFlow variable, then the first and second moments' (resource handles). */
+  handles: tf.Tensor[];
+  /** ResourceApplyAdam's scalars for this step: beta1^t, beta2^t, rate, beta1, beta2, epsilon. */
+  scalars: tf.Scalar[];
+  /** Takes the stepped weights (in `names` order; it disposes them) and counts the step. */
+  finish(weights: tf.Tensor[]): void;
+}
+
+/**
+ * For a training step that applies Adam itself, inside one TensorFlow function
+ * (lib/engine/graph/train-step.ts): `optimizer`'s variables for the weights `names`, each weight's
+ * current value copied in, and the step's scalars; the step shares the moments this file keeps,
+ * so it can alternate with ordinary steps, getWeights and the rest. Undefined where Adam does not
+ * run on TensorFlow (not an Adam optimizer, another backend, DIGIT_LAB_FUSED_ADAM=0, no such ops).
+ */
+export function adamStepVariables(optimizer: tf.Optimizer, names: string[]): AdamStepVariables | undefined {
+  const be = enabled && optimizer instanceof tf.AdamOptimizer && adamPrototype().applyGradients === fused.applyGradients ? nativeBackend() : undefined;
+  if (!be || !probe(be)) return undefined;
+  const opt = optimizer as unknown as StockAdam;
+  const held = slotsFor(be, opt, names);
+  held.forEach((slot) => syncIn(be, slot));
+  const scalars = stepScalars(opt, opt.iterations + 1);
+  return {
+    handles: held.flatMap((slot) => [slot.weight, slot.m, slot.v]),
+    scalars,
+    finish(weights) {
+      held.forEach((slot, i) => {
+        const variable = tf.engine().registeredVariables[slot.name];
+        variable.assign(weights[i]);
+        slot.synced = variable.dataId;
+      });
+      tf.dispose([...weights, ...scalars]);
+      opt.incrementIterations();
+    },
+  };
 }
 
 const fused: StockMethods = {

@@ -8,6 +8,8 @@ import * as protobuf from 'protobufjs/light';
 /** TensorFlow's DataType values we use. */
 export const DT_FLOAT = 1;
 export const DT_INT32 = 3;
+export const DT_BOOL = 10;
+export const DT_RESOURCE = 20;
 
 /** One attribute value of a node, in the shape of TensorFlow's AttrValue (one member set). */
 export type AttrValue =
@@ -27,10 +29,13 @@ export interface FunctionNode {
   attr: Record<string, AttrValue>;
 }
 
-/** A function taking and returning float tensors. */
+/** A function returning float tensors. */
 export interface FunctionSpec {
   name: string;
+  /** Argument names; float tensors unless `resources` names them. */
   inputs: string[];
+  /** Arguments that are resource handles (TensorFlow variables). */
+  resources?: string[];
   /** Output name to the node output it returns (`node:outputArg:index`). */
   outputs: Record<string, string>;
   nodes: FunctionNode[];
@@ -104,7 +109,8 @@ function attrMessage(value: AttrValue): Record<string, unknown> {
 /** The serialized FunctionDef of `spec`, for TFE_ContextAddFunctionDef. */
 export function encodeFunctionDef(spec: FunctionSpec): Uint8Array {
   const type = functionDef();
-  const arg = (name: string) => ({ name, type: DT_FLOAT });
+  const resources = new Set(spec.resources ?? []);
+  const arg = (name: string) => ({ name, type: resources.has(name) ? DT_RESOURCE : DT_FLOAT });
   const message = {
     signature: { name: spec.name, inputArg: spec.inputs.map(arg), outputArg: Object.keys(spec.outputs).map(arg) },
     nodeDef: spec.nodes.map((n) => ({

@@ -14,6 +14,21 @@ export interface ModelFunction {
   weights: tf.LayerVariable[];
 }
 
+/**
+ * What the forward pass did, layer by layer, for a training step to go back through (value names
+ * are node outputs or arguments; weights are indices into the builder's weights).
+ */
+export type Step =
+  | {
+    kind: 'product'; op: 'Conv2D' | 'MatMul'; input: string; kernel: number; bias?: number;
+    /** The product's output: after the relu when it is fused in, else before the activation. */
+    fused: string; reluFused: boolean; activation: string; attr: Record<string, AttrValue>;
+  }
+  | { kind: 'pool'; op: 'MaxPool' | 'AvgPool'; input: string; output: string; attr: Record<string, AttrValue> }
+  | { kind: 'flatten'; shape: number[] }
+  | { kind: 'activation'; activation: string; output: string }
+  | { kind: 'inference only'; layer: string };
+
 /** TensorFlow's op and output argument for each activation we translate; linear is none. */
 const ACTIVATIONS: Record<string, [op: string, output: string] | null> = {
   linear: null,
@@ -38,11 +53,20 @@ const pair = (v: unknown, what: string): [number, number] => {
   return [a[0], a[1]];
 };
 
-/** Builds the nodes one layer at a time, keeping the name of the current value. */
-class Builder {
+/**
+ * Builds the nodes one layer at a time, keeping the name of the current value and the steps taken.
+ * With `variables`, each weight is a TensorFlow variable argument (`v0`, `v1`, ...) read once;
+ * otherwise a float argument (`w0`, `w1`, ...).
+ */
+export class Builder {
   readonly nodes: FunctionNode[] = [];
   readonly weights: tf.LayerVariable[] = [];
+  /** Node outputs (or arguments) holding each weight's value, by weight index. */
+  readonly weightValues: string[] = [];
+  readonly steps: Step[] = [];
   value = 'x';
+
+  constructor(readonly variables = false) {}
 
   /** Adds a node whose first input is the current value; it becomes the current value. */
   op(name: string, op: string, output: string, extra: string[], attr: Record<string, AttrValue>): void {
@@ -50,10 +74,21 @@ class Builder {
     this.value = `${name}:${output}:0`;
   }
 
-  /** A function argument for `w`, by name. */
+  /** The value of `w`, added as the next weight. */
   weight(w: tf.LayerVariable): string {
-    this.weights.push(w);
-    return `w${this.weights.length - 1}`;
+    const i = this.weights.push(w) - 1;
+    let value = `w${i}`;
+    if (this.variables) {
+      this.nodes.push({ name: `read${i}`, op: 'ReadVariableOp', input: [`v${i}`], attr: { dtype: T } });
+      value = `read${i}:value:0`;
+    }
+    this.weightValues.push(value);
+    return value;
+  }
+
+  /** The arguments after the input(s): one per weight. */
+  weightArguments(): string[] {
+    return this.weights.map((_, i) => (this.variables ? `v${i}` : `w${i}`));
   }
 
   /** A constant: int32 values as a vector, one float as a scalar. */
@@ -70,6 +105,12 @@ class Builder {
     if (act) this.op(`${prefix}_${key}`, act[0], act[1], [], { T });
   }
 
+  /** An Activation layer. */
+  activationLayer(prefix: string, name: unknown): void {
+    this.activation(prefix, name);
+    this.steps.push({ kind: 'activation', activation: String(name ?? 'linear'), output: this.value });
+  }
+
   /**
    * A convolution or matrix product with its layer's bias and activation. With a bias, it is
    * TensorFlow's fused form (`_FusedConv2D`, `_FusedMatMul`) with the bias and a relu folded in,
@@ -77,17 +118,22 @@ class Builder {
    * so the function states them itself. oneDNN's layout pass then picks its own kernels for them.
    */
   product(layer: tf.layers.Layer, config: Config, prefix: string, op: 'Conv2D' | 'MatMul', output: string, attr: Record<string, AttrValue>): void {
-    const kernel = this.weight(layer.weights[0]);
+    const input = this.value;
+    const kernelValue = this.weight(layer.weights[0]);
+    const kernel = this.weights.length - 1;
     const activation = String(config.activation ?? 'linear');
     if (config.useBias === false) {
-      this.op(`${prefix}_${op}`, op, output, [kernel], { T, ...attr });
+      this.op(`${prefix}_${op}`, op, output, [kernelValue], { T, ...attr });
+      this.steps.push({ kind: 'product', op, input, kernel, fused: this.value, reluFused: false, activation, attr });
       this.activation(prefix, activation);
       return;
     }
     const relu = activation === 'relu';
-    this.op(`${prefix}_${op}`, `_Fused${op}`, output, [kernel, this.weight(layer.weights[1])], {
+    const biasValue = this.weight(layer.weights[1]);
+    this.op(`${prefix}_${op}`, `_Fused${op}`, output, [kernelValue, biasValue], {
       T, ...attr, ...(op === 'Conv2D' ? { TArgs: { list: { type: [DT_FLOAT] } } } : {}), num_args: { i: 1 }, fused_ops: { list: { s: relu ? ['BiasAdd', 'Relu'] : ['BiasAdd'] } },
     });
+    this.steps.push({ kind: 'product', op, input, kernel, bias: kernel + 1, fused: this.value, reluFused: relu, activation, attr });
     if (!relu) this.activation(prefix, activation);
   }
 }
@@ -125,14 +171,19 @@ function addLayer(b: Builder, layer: tf.layers.Layer, prefix: string): void {
       channelsLast(config, kind);
       const [kh, kw] = pair(config.poolSize, 'pool size');
       const [sh, sw] = pair(config.strides ?? config.poolSize, 'strides');
-      b.op(`${prefix}_pool`, kind === 'MaxPooling2D' ? 'MaxPool' : 'AvgPool', 'output', [], {
+      const op = kind === 'MaxPooling2D' ? 'MaxPool' : 'AvgPool';
+      const attr: Record<string, AttrValue> = {
         T, ksize: { list: { i: [1, kh, kw, 1] } }, strides: { list: { i: [1, sh, sw, 1] } }, padding: { s: padding(config, kind) }, data_format: { s: 'NHWC' },
-      });
+      };
+      const input = b.value;
+      b.op(`${prefix}_pool`, op, 'output', [], attr);
+      b.steps.push({ kind: 'pool', op, input, output: b.value, attr });
       return;
     }
     case 'Flatten': {
       const out = layer.outputShape as number[];
       b.op(`${prefix}_flatten`, 'Reshape', 'output', [b.constant(`${prefix}_shape`, [-1, out[1]])], { T, Tshape: { type: DT_INT32 } });
+      b.steps.push({ kind: 'flatten', shape: (layer.input as tf.SymbolicTensor).shape.slice(1) as number[] });
       return;
     }
     case 'Dense': {
@@ -141,12 +192,14 @@ function addLayer(b: Builder, layer: tf.layers.Layer, prefix: string): void {
       return;
     }
     case 'Activation':
-      b.activation(prefix, config.activation);
+      b.activationLayer(prefix, config.activation);
       return;
     case 'Dropout':
+      b.steps.push({ kind: 'inference only', layer: kind });
       return;
     case 'BatchNormalization':
       batchNorm(b, layer, config, prefix);
+      b.steps.push({ kind: 'inference only', layer: kind });
       return;
     default:
       throw new Refused(`layer ${kind}`);
@@ -187,31 +240,47 @@ function batchNorm(b: Builder, layer: tf.layers.Layer, config: Config, prefix: s
   b.op(`${prefix}_plus`, 'AddV2', 'z', [shift], { T });
 }
 
+/** Runs `b` through `model`'s layers, which must be one chain from one input to one output. */
+export function translateChain(model: tf.LayersModel, b: Builder): void {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Refused('more than one input or output');
+  let previous: tf.layers.Layer | undefined;
+  model.layers.forEach((layer, i) => {
+    if (layer.getClassName() === 'InputLayer') {
+      previous = layer;
+      return;
+    }
+    const inbound = layer.inboundNodes;
+    if (inbound.length !== 1 || inbound[0].inboundLayers.length !== 1 || (previous && inbound[0].inboundLayers[0] !== previous)) {
+      throw new Refused('layers that are not one chain');
+    }
+    addLayer(b, layer, `l${i}`);
+    previous = layer;
+  });
+}
+
+/** `fn()`, or the reason it gave for refusing. */
+export function unlessRefused<R>(fn: () => R): R | { refused: string } {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof Refused) return { refused: err.message };
+    throw err;
+  }
+}
+
+/** Throws the refusal `reason` inside unlessRefused. */
+export function refuse(reason: string): never {
+  throw new Refused(reason);
+}
+
 /**
  * Translates `model` into a function named `name`, or returns the reason it cannot: a layer,
  * activation or option this module does not translate, or a graph that is not one chain.
  */
 export function modelFunction(model: tf.LayersModel, name: string): ModelFunction | { refused: string } {
-  try {
-    if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Refused('more than one input or output');
+  return unlessRefused(() => {
     const b = new Builder();
-    let previous: tf.layers.Layer | undefined;
-    model.layers.forEach((layer, i) => {
-      if (layer.getClassName() === 'InputLayer') {
-        previous = layer;
-        return;
-      }
-      const inbound = layer.inboundNodes;
-      if (inbound.length !== 1 || inbound[0].inboundLayers.length !== 1 || (previous && inbound[0].inboundLayers[0] !== previous)) {
-        throw new Refused('layers that are not one chain');
-      }
-      addLayer(b, layer, `l${i}`);
-      previous = layer;
-    });
-    const inputs = ['x', ...b.weights.map((_, i) => `w${i}`)];
-    return { spec: { name, inputs, outputs: { y: b.value }, nodes: b.nodes }, weights: b.weights };
-  } catch (err) {
-    if (err instanceof Refused) return { refused: err.message };
-    throw err;
-  }
+    translateChain(model, b);
+    return { spec: { name, inputs: ['x', ...b.weightArguments()], outputs: { y: b.value }, nodes: b.nodes }, weights: b.weights };
+  });
 }

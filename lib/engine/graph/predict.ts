@@ -1,65 +1,28 @@
 /**
  * Inference as one TensorFlow function on the tensorflow backend. Run op by op, a forward pass of
  * the reference CNN is about 15 eager calls from JavaScript, each a separate dispatch in
- * TensorFlow; as one function, TensorFlow plans the whole pass once (Grappler fuses it as it does
- * for Keras), which measured about 8% faster at batch 512. Everywhere else (other backends, a
- * binding built without functions, layers lib/engine/graph/layers-to-function.ts does not
- * translate), it is `model.predict`.
+ * TensorFlow; as one function (fused as Grappler fuses Keras' graph), it is about 7% faster at
+ * batch 512. Everywhere else (other backends, a binding built without functions, layers
+ * lib/engine/graph/layers-to-function.ts does not translate), it is `model.predict`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { encodeFunctionDef } from './function-def';
+import { addFunction, functionBackend, newFunctionName, type FunctionBackend, type FunctionBinding } from './function-backend';
 import { modelFunction } from './layers-to-function';
-
-/** The binding calls `digit-lab native` adds (lib/engine/native/binding-patch.ts). */
-interface FunctionBinding {
-  addFunctionDef(bytes: Uint8Array): void;
-  removeFunction(name: string): void;
-}
-
-interface FunctionBackend {
-  binding: Partial<FunctionBinding>;
-  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
-}
-
-/** Set to 0 to run every model op by op (for comparisons and to rule the function out). */
-export const MODEL_FUNCTION_ENV = 'DIGIT_LAB_MODEL_FUNCTION';
 
 type Entry = { name: string; weights: tf.LayerVariable[]; binding: FunctionBinding } | { refused: string };
 
 const entries = new WeakMap<tf.LayersModel, Entry>();
-let functions = 0;
-const removeWhenCollected = new FinalizationRegistry<{ binding: FunctionBinding; name: string }>(({ binding, name }) => {
-  try {
-    binding.removeFunction(name);
-  } catch {
-    // the process is ending or the context is gone: nothing to free
-  }
-});
-
-function functionBackend(): FunctionBackend | string {
-  if (tf.getBackend() !== 'tensorflow') return `the ${tf.getBackend()} backend runs models op by op`;
-  if (process.env[MODEL_FUNCTION_ENV] === '0') return `${MODEL_FUNCTION_ENV}=0`;
-  const backend = tf.backend() as unknown as Partial<FunctionBackend>;
-  const binding = backend.binding;
-  if (typeof backend.executeSingleOutput !== 'function' || typeof binding?.addFunctionDef !== 'function' || typeof binding.removeFunction !== 'function') {
-    return 'this tfjs-node binding cannot add functions (run `digit-lab native` again to rebuild it)';
-  }
-  return backend as FunctionBackend;
-}
 
 function entryFor(model: tf.LayersModel, backend: FunctionBackend): Entry {
   const known = entries.get(model);
   if (known && ('refused' in known || known.binding === backend.binding)) return known;
-  const name = `digit_lab_model_${++functions}`;
-  const fn = modelFunction(model, name);
+  const fn = modelFunction(model, newFunctionName('digit_lab_model'));
   let entry: Entry;
   if ('refused' in fn) {
     entry = fn;
   } else {
-    const binding = backend.binding as FunctionBinding;
-    binding.addFunctionDef(encodeFunctionDef(fn.spec));
-    removeWhenCollected.register(model, { binding, name });
-    entry = { name, weights: fn.weights, binding };
+    addFunction(backend, fn.spec, model);
+    entry = { name: fn.spec.name, weights: fn.weights, binding: backend.binding };
   }
   entries.set(model, entry);
   return entry;

@@ -104,37 +104,26 @@ napi_value TFJSBackend::RemoveFunction(napi_env env, napi_value name_value) {
 
 `;
 
+/** A binding function taking one argument and handing it to the TFJSBackend member `method`. */
+const oneArgumentWrapper = (jsName: string, method: string, check = '') => `
+static napi_value ${method}(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  napi_status nstatus = napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  ENSURE_NAPI_OK_RETVAL(env, nstatus, nullptr);
+  if (argc < 1) {
+    NAPI_THROW_ERROR(env, "${jsName}() expects 1 argument");
+    return nullptr;
+  }${check}
+  TFJSBackend *const backend = GetTFJSBackend(env);
+  if (!backend) return nullptr;
+  return backend->${method}(env, args[0]);
+}
+`;
+
 const FUNCTION_WRAPPERS = `
-${FUNCTIONS_MARK}
-static napi_value AddFunctionDef(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value args[1];
-  napi_status nstatus = napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  ENSURE_NAPI_OK_RETVAL(env, nstatus, nullptr);
-  if (argc < 1) {
-    NAPI_THROW_ERROR(env, "addFunctionDef() expects 1 argument");
-    return nullptr;
-  }
-  TFJSBackend *const backend = GetTFJSBackend(env);
-  if (!backend) return nullptr;
-  return backend->AddFunctionDef(env, args[0]);
-}
-
-static napi_value RemoveFunction(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value args[1];
-  napi_status nstatus = napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  ENSURE_NAPI_OK_RETVAL(env, nstatus, nullptr);
-  if (argc < 1) {
-    NAPI_THROW_ERROR(env, "removeFunction() expects 1 argument");
-    return nullptr;
-  }
-  ENSURE_VALUE_IS_STRING_RETVAL(env, args[0], nullptr);
-  TFJSBackend *const backend = GetTFJSBackend(env);
-  if (!backend) return nullptr;
-  return backend->RemoveFunction(env, args[0]);
-}
-
+${FUNCTIONS_MARK}${oneArgumentWrapper('addFunctionDef', 'AddFunctionDef')}${oneArgumentWrapper('removeFunction', 'RemoveFunction', `
+  ENSURE_VALUE_IS_STRING_RETVAL(env, args[0], nullptr);`)}
 `;
 
 const FUNCTION_EXPORTS = `
