@@ -230,6 +230,14 @@ function fusedStep(be: NativeBackend, opt: StockAdam, gradients: Gradients): voi
   opt.incrementIterations();
 }
 
+/**
+ * Whether `optimizer` is a tfjs Adam. Not `instanceof`: tfjs-core makes every optimizer an
+ * instance of every optimizer class (its Symbol.hasInstance only checks for the methods).
+ */
+export function isAdam(optimizer: unknown): optimizer is tf.AdamOptimizer {
+  return Object.prototype.isPrototypeOf.call(tf.AdamOptimizer.prototype, optimizer as object);
+}
+
 /** One Adam step run elsewhere on TensorFlow's variables (see adamStepVariables). */
 export interface AdamStepVariables {
   /** Per weight: its TensorFlow variable, then the first and second moments' (resource handles). */
@@ -248,7 +256,7 @@ export interface AdamStepVariables {
  * run on TensorFlow (not an Adam optimizer, another backend, DIGIT_LAB_FUSED_ADAM=0, no such ops).
  */
 export function adamStepVariables(optimizer: tf.Optimizer, names: string[]): AdamStepVariables | undefined {
-  const be = enabled && optimizer instanceof tf.AdamOptimizer && adamPrototype().applyGradients === fused.applyGradients ? nativeBackend() : undefined;
+  const be = enabled && isAdam(optimizer) && adamPrototype().applyGradients === fused.applyGradients ? nativeBackend() : undefined;
   if (!be || !probe(be)) return undefined;
   const opt = optimizer as unknown as StockAdam;
   const held = slotsFor(be, opt, names);

@@ -8,7 +8,7 @@
  * Anything else takes tfjs-layers' own step, unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamStepVariables } from '../native-adam';
+import { adamStepVariables, isAdam } from '../native-adam';
 import { addFunction, functionBackend, newFunctionName, type FunctionBackend, type FunctionBinding } from './function-backend';
 import { trainFunction } from './train-function';
 
@@ -71,7 +71,7 @@ export function trainStepReason(model: tf.LayersModel): string | undefined {
   if (typeof backend === 'string') return backend;
   const entry = entryFor(model, backend);
   if ('refused' in entry) return `the model has ${entry.refused}, which trains op by op`;
-  if (!(model.optimizer instanceof tf.AdamOptimizer)) return 'its optimizer is not Adam';
+  if (!isAdam(model.optimizer)) return 'its optimizer is not Adam';
   return undefined;
 }
 
