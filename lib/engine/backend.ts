@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { shortenBatchNormGradients } from './batch-norm-training';
 import { fuseLayersInTraining } from './fused-training';
-import { fuseAdamOnTensorflow } from './native-adam';
+import { fuseAdamOnTensorflow } from './kernels/tensorflow/native-adam';
 import { trainStepsAsFunctions } from './graph/train-step';
 import { registerWasmTrainingKernels } from './kernels/register';
 import { registerTensorflowKernels } from './kernels/tensorflow/register';

@@ -6,7 +6,7 @@ export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/re
 export { wasmThreadsSupported, MAX_WASM_THREADS } from './threads/wasm-threads';
 export { fuseLayersInTraining, layersFusedInTraining } from './fused-training';
 export { shortenBatchNormGradients, batchNormGradientsShortened } from './batch-norm-training';
-export { fuseAdamOnTensorflow, adamFusedOnTensorflow } from './native-adam';
+export { fuseAdamOnTensorflow, adamFusedOnTensorflow } from './kernels/tensorflow/native-adam';
 export { predictTensor, opByOpReason } from './graph/predict';
 export { MODEL_FUNCTION_ENV } from './graph/function-backend';
 export { trainStepsAsFunctions, trainStepReason } from './graph/train-step';

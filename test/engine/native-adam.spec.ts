@@ -1,5 +1,5 @@
 /**
- * Adam through TensorFlow's ResourceApplyAdam on the tensorflow backend (lib/engine/native-adam.ts)
+ * Adam through TensorFlow's ResourceApplyAdam on the tensorflow backend (lib/engine/kernels/tensorflow/native-adam.ts)
  * against tfjs's own Adam on cpu: the weights after several steps (a rate change and a weight set
  * from outside included), the moments getWeights returns, resuming from them, a run moved between
  * backends part way, and no tensors left behind. Skipped, with the reason printed, where no native

@@ -4,11 +4,11 @@
  * `fit` and `trainOnBatch` run lib/engine/graph/train-function.ts's function instead, when the
  * model, loss, metrics and optimizer are ones it covers: a chain it translates ending in a
  * softmax, categorical cross-entropy, accuracy or no metric, no sample weights, no regularizers or
- * constraints, every layer trainable, and Adam held on TensorFlow by lib/engine/native-adam.ts.
+ * constraints, every layer trainable, and Adam held on TensorFlow by lib/engine/kernels/tensorflow/native-adam.ts.
  * Anything else takes tfjs-layers' own step, unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamStepVariables, isAdam } from '../native-adam';
+import { adamStepVariables, isAdam } from '../kernels/tensorflow/native-adam';
 import { addFunction, functionBackend, newFunctionName, type FunctionBackend, type FunctionBinding } from './function-backend';
 import { trainFunction } from './train-function';
 

@@ -17,7 +17,7 @@
  * stock optimizer to float32 rounding, not bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NativeBackend as KernelBackend, NativeOpAttr as OpAttr } from './kernels/tensorflow/native-op';
+import type { NativeBackend as KernelBackend, NativeOpAttr as OpAttr } from './native-op';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
