@@ -199,7 +199,7 @@ describeEachBackend('engine: training steps as functions', (backend) => {
     }
   });
 
-  it('leave other losses, metrics, optimizers and frozen layers to tfjs-layers, and say why', () => {
+  it('leave other losses, metrics, optimizers and frozen layers to tfjs-layers, and say why, after a compile too', () => {
     const models: tf.LayersModel[] = [];
     const make = (compile: tf.ModelCompileArgs, freeze = false) => {
       const model = tinyCnn({ seed: 1 });
@@ -213,7 +213,11 @@ describeEachBackend('engine: training steps as functions', (backend) => {
       assert.equal(trainStepReason(make({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['mse'] })), 'the model has metrics mse, which trains op by op');
       assert.equal(trainStepReason(make({ optimizer: 'sgd', loss: 'categoricalCrossentropy' })), 'its optimizer is not Adam');
       assert.match(trainStepReason(make({ optimizer: 'adam', loss: 'categoricalCrossentropy' }, true)) ?? '', /the frozen layer conv2d/);
-      assert.equal(trainStepReason(make({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] })), undefined);
+      const recompiled = make({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      assert.equal(trainStepReason(recompiled), undefined);
+      // Settings are read again after each compile.
+      recompiled.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      assert.equal(trainStepReason(recompiled), 'the model has loss meanSquaredError, which trains op by op');
     } finally {
       models.forEach((m) => m.dispose());
     }

@@ -1,10 +1,19 @@
 /**
  * The tensorflow backend as a place to run whole functions: the two binding calls `digit-lab native`
- * adds (lib/engine/native/binding-patch.ts), whether they can be used now, and adding a function
- * that is removed again once the object it was made for is garbage.
+ * adds (lib/engine/native/binding-patch.ts), whether they can be used now, and the functions made
+ * of models, each added once and removed again once its model is garbage.
  */
 import * as tf from '@tensorflow/tfjs';
 import { encodeFunctionDef, type FunctionSpec } from './function-def';
+
+/** A model translated into a function, and the weights it takes, in argument order. */
+export interface TranslatedModel {
+  spec: FunctionSpec;
+  weights: tf.LayerVariable[];
+}
+
+/** A model's function as added to TensorFlow, or why the model has none. */
+export type FunctionEntry = { name: string; weights: tf.LayerVariable[]; binding: FunctionBinding } | { refused: string };
 
 /** The binding calls `digit-lab native` adds. */
 export interface FunctionBinding {
@@ -44,13 +53,32 @@ export function functionBackend(): FunctionBackend | string {
   return backend as FunctionBackend;
 }
 
-/** A name no function of this process has had, starting with `prefix`. */
-export function newFunctionName(prefix: string): string {
-  return `${prefix}_${++functions}`;
-}
+/**
+ * The functions `translate` makes of models, one per model, added to TensorFlow when first asked
+ * for and made again when the binding or the model's `version` (a value that changes with the
+ * settings the translation read, compared by identity) changes; removed once the model is garbage.
+ */
+export class ModelFunctions {
+  private readonly entries = new WeakMap<tf.LayersModel, { entry: FunctionEntry; version: unknown }>();
 
-/** Adds `spec` to TensorFlow's context; it is removed once `owner` is garbage. */
-export function addFunction(backend: FunctionBackend, spec: FunctionSpec, owner: object): void {
-  backend.binding.addFunctionDef(encodeFunctionDef(spec));
-  removeWhenCollected.register(owner, { binding: backend.binding, name: spec.name });
+  constructor(
+    private readonly prefix: string,
+    private readonly translate: (model: tf.LayersModel, name: string) => TranslatedModel | { refused: string },
+  ) {}
+
+  get(model: tf.LayersModel, backend: FunctionBackend, version?: unknown): FunctionEntry {
+    const known = this.entries.get(model);
+    if (known && known.version === version && ('refused' in known.entry || known.entry.binding === backend.binding)) return known.entry;
+    const fn = this.translate(model, `${this.prefix}_${++functions}`);
+    let entry: FunctionEntry;
+    if ('refused' in fn) {
+      entry = fn;
+    } else {
+      backend.binding.addFunctionDef(encodeFunctionDef(fn.spec));
+      removeWhenCollected.register(model, { binding: backend.binding, name: fn.spec.name });
+      entry = { name: fn.spec.name, weights: fn.weights, binding: backend.binding };
+    }
+    this.entries.set(model, { entry, version });
+    return entry;
+  }
 }

@@ -6,13 +6,9 @@
  * runs the model op by op instead.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DT_FLOAT, DT_INT32, type AttrValue, type FunctionNode, type FunctionSpec } from './function-def';
+import type { TranslatedModel } from './function-backend';
+import { DT_FLOAT, DT_INT32, type AttrValue, type FunctionNode } from './function-def';
 
-/** The function, and the weights to pass after the input, in argument order. */
-export interface ModelFunction {
-  spec: FunctionSpec;
-  weights: tf.LayerVariable[];
-}
 
 /**
  * What the forward pass did, layer by layer, for a training step to go back through (value names
@@ -277,7 +273,7 @@ export function refuse(reason: string): never {
  * Translates `model` into a function named `name`, or returns the reason it cannot: a layer,
  * activation or option this module does not translate, or a graph that is not one chain.
  */
-export function modelFunction(model: tf.LayersModel, name: string): ModelFunction | { refused: string } {
+export function modelFunction(model: tf.LayersModel, name: string): TranslatedModel | { refused: string } {
   return unlessRefused(() => {
     const b = new Builder();
     translateChain(model, b);

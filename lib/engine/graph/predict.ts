@@ -6,27 +6,10 @@
  * lib/engine/graph/layers-to-function.ts does not translate), it is `model.predict`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { addFunction, functionBackend, newFunctionName, type FunctionBackend, type FunctionBinding } from './function-backend';
+import { functionBackend, ModelFunctions } from './function-backend';
 import { modelFunction } from './layers-to-function';
 
-type Entry = { name: string; weights: tf.LayerVariable[]; binding: FunctionBinding } | { refused: string };
-
-const entries = new WeakMap<tf.LayersModel, Entry>();
-
-function entryFor(model: tf.LayersModel, backend: FunctionBackend): Entry {
-  const known = entries.get(model);
-  if (known && ('refused' in known || known.binding === backend.binding)) return known;
-  const fn = modelFunction(model, newFunctionName('digit_lab_model'));
-  let entry: Entry;
-  if ('refused' in fn) {
-    entry = fn;
-  } else {
-    addFunction(backend, fn.spec, model);
-    entry = { name: fn.spec.name, weights: fn.weights, binding: backend.binding };
-  }
-  entries.set(model, entry);
-  return entry;
-}
+const functions = new ModelFunctions('digit_lab_model', modelFunction);
 
 /**
  * Why `model` would run op by op on the current backend, or undefined when `predict` runs it as
@@ -35,7 +18,7 @@ function entryFor(model: tf.LayersModel, backend: FunctionBackend): Entry {
 export function opByOpReason(model: tf.LayersModel): string | undefined {
   const backend = functionBackend();
   if (typeof backend === 'string') return backend;
-  const entry = entryFor(model, backend);
+  const entry = functions.get(model, backend);
   return 'refused' in entry ? `the model has ${entry.refused}, which runs op by op` : undefined;
 }
 
@@ -55,7 +38,7 @@ export function predictTensor(model: tf.LayersModel, x: tf.Tensor, options: { ba
   const backend = functionBackend();
   // A misshapen input gets model.predict's own error.
   if (typeof backend === 'string' || !fitsInput(model, x)) return model.predict(x, { batchSize: size }) as tf.Tensor;
-  const entry = entryFor(model, backend);
+  const entry = functions.get(model, backend);
   if ('refused' in entry) return model.predict(x, { batchSize: size }) as tf.Tensor;
   const run = (batch: tf.Tensor) => backend.executeSingleOutput(entry.name, [], [batch, ...entry.weights.map((w) => w.read())]);
   if (n <= size) return run(x);

@@ -12,14 +12,10 @@
  * relu or no activation, and a softmax at the end (a Dense layer's or an Activation layer's).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DT_BOOL, DT_FLOAT, DT_INT32, type AttrValue, type FunctionSpec } from './function-def';
+import type { TranslatedModel } from './function-backend';
+import { DT_BOOL, DT_FLOAT, DT_INT32, type AttrValue } from './function-def';
 import { Builder, refuse, translateChain, unlessRefused, type Step } from './layers-to-function';
 
-/** The function and the weights whose variables it takes, in argument order. */
-export interface TrainFunction {
-  spec: FunctionSpec;
-  weights: tf.LayerVariable[];
-}
 
 /** Arguments after x and y: 1 / batch size, then ResourceApplyAdam's six scalars. */
 export const STEP_SCALARS = ['inv_n', 'beta1_power', 'beta2_power', 'lr', 'beta1', 'beta2', 'epsilon'] as const;
@@ -87,7 +83,7 @@ function softmaxEnd(steps: Step[], output: string): { logitsStep: number } {
  * variable, first moment and second moment (`v0`, `m0`, `s0`, ...). Outputs: loss, accuracy, and
  * each weight after the step (`w0`, ...).
  */
-export function trainFunction(model: tf.LayersModel, name: string): TrainFunction | { refused: string } {
+export function trainFunction(model: tf.LayersModel, name: string): TranslatedModel | { refused: string } {
   return unlessRefused(() => {
     const b = new Builder(true);
     translateChain(model, b);

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { adamStepVariables, isAdam } from '../kernels/tensorflow/native-adam';
-import { addFunction, functionBackend, newFunctionName, type FunctionBackend, type FunctionBinding } from './function-backend';
+import { functionBackend, ModelFunctions, type FunctionBackend, type FunctionEntry } from './function-backend';
 import { trainFunction } from './train-function';
 
 type TrainStep = (data: tf.Tensor[]) => tf.Scalar[];
@@ -17,14 +17,12 @@ type TrainStep = (data: tf.Tensor[]) => tf.Scalar[];
 /** tfjs-layers' LayersModel as far as this file reads it (the fields are public there, untyped here). */
 interface ModelInternals {
   loss: unknown;
+  metricsTensors: unknown[];
   metricsNames: string[];
   collectedTrainableWeights: tf.LayerVariable[];
   makeTrainFunction(): TrainStep;
 }
 
-type Entry = { name: string; weights: tf.LayerVariable[]; binding: FunctionBinding } | { refused: string };
-
-const entries = new WeakMap<tf.LayersModel, Entry>();
 let stockMakeTrainFunction: (() => TrainStep) | undefined;
 let enabled = true;
 
@@ -45,20 +43,14 @@ function settingsRefusal(model: tf.LayersModel): string | undefined {
   return undefined;
 }
 
-function entryFor(model: tf.LayersModel, backend: FunctionBackend): Entry {
-  const known = entries.get(model);
-  if (known && ('refused' in known || known.binding === backend.binding)) return known;
+// The settings the translation reads are the compiled ones, and each compile makes a new list of metrics.
+const functions = new ModelFunctions('digit_lab_train', (model, name) => {
   const refusal = settingsRefusal(model);
-  const fn = refusal ? { refused: refusal } : trainFunction(model, newFunctionName('digit_lab_train'));
-  let entry: Entry;
-  if ('refused' in fn) {
-    entry = fn;
-  } else {
-    addFunction(backend, fn.spec, model);
-    entry = { name: fn.spec.name, weights: fn.weights, binding: backend.binding };
-  }
-  entries.set(model, entry);
-  return entry;
+  return refusal ? { refused: refusal } : trainFunction(model, name);
+});
+
+function entryFor(model: tf.LayersModel, backend: FunctionBackend): FunctionEntry {
+  return functions.get(model, backend, (model as unknown as ModelInternals).metricsTensors);
 }
 
 /**
