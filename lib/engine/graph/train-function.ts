@@ -2,8 +2,8 @@
  * A whole training step of a layers model as one TensorFlow function: the forward pass
  * (lib/engine/graph/layers-to-function.ts, weights read from TensorFlow variables), tfjs-layers'
  * categorical cross-entropy and accuracy, the gradient of every weight, and Adam's update of each
- * (ResourceApplyAdam, on the variables lib/engine/kernels/tensorflow/native-adam.ts keeps). It returns the loss, the
- * accuracy and the updated weights.
+ * (ResourceApplyAdam, on the variables lib/engine/kernels/tensorflow/native-adam.ts keeps). It
+ * returns the loss, the accuracy and the updated weights.
  *
  * The loss and its gradient follow tfjs-layers' formula, not a shortcut: the probabilities are
  * divided by their sum and clipped to [1e-7, 1 - 1e-7] before the log, and the clip's gradient is

@@ -4,7 +4,7 @@
  * `fit` and `trainOnBatch` run lib/engine/graph/train-function.ts's function instead, when the
  * model, loss, metrics and optimizer are ones it covers: a chain it translates ending in a
  * softmax, categorical cross-entropy, accuracy or no metric, no sample weights, no regularizers or
- * constraints, every layer trainable, and Adam held on TensorFlow by lib/engine/kernels/tensorflow/native-adam.ts.
+ * constraints, every layer trainable, and Adam held on TensorFlow (kernels/tensorflow/native-adam.ts).
  * Anything else takes tfjs-layers' own step, unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -19,7 +19,6 @@ interface ModelInternals {
   loss: unknown;
   metricsTensors: unknown[];
   metricsNames: string[];
-  collectedTrainableWeights: tf.LayerVariable[];
   makeTrainFunction(): TrainStep;
 }
 
