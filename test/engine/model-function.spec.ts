@@ -200,6 +200,36 @@ describeEachBackend('engine: predictTensor', (backend) => {
   });
 
   if (backend === 'tensorflow') {
+    it('falls back to model.predict, with one warning, when TensorFlow rejects the function', async () => {
+      const model = tinyCnn({ seed: 2 });
+      const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 11);
+      const native = tf.backend() as unknown as { executeSingleOutput: (name: string, ...rest: unknown[]) => tf.Tensor };
+      const original = native.executeSingleOutput;
+      native.executeSingleOutput = function (name, ...rest) {
+        if (name.startsWith('digit_lab_model')) throw new Error('Invalid TF_Status: 3\nMessage: rejected here\nmore');
+        return original.call(this, name, ...rest);
+      };
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on('warning', onWarning);
+      try {
+        const expected = tf.tidy(() => model.predict(x) as tf.Tensor);
+        const before = tf.memory().numTensors;
+        const got = predictTensor(model, x);
+        assert.equal(tf.memory().numTensors, before + 1);
+        assert.ok(relativeError(got.dataSync() as Float32Array, expected.dataSync() as Float32Array) < 1e-6);
+        tf.dispose([expected, got, predictTensor(model, x)]);
+        assert.equal(opByOpReason(model), 'the model has a function TensorFlow rejected (Invalid TF_Status: 3 Message: rejected here), which runs op by op');
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.deepEqual(warnings.filter((w) => w.includes(model.name)), [`digit-lab: ${model.name} runs op by op: a function TensorFlow rejected (Invalid TF_Status: 3 Message: rejected here)`]);
+      } finally {
+        native.executeSingleOutput = original;
+        process.off('warning', onWarning);
+        model.dispose();
+        x.dispose();
+      }
+    });
+
     it(`runs op by op when ${MODEL_FUNCTION_ENV}=0`, async () => {
       const model = tinyCnn({ seed: 1 });
       const x = tf.zeros([2, 28, 28, 1]);

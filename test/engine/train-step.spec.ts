@@ -199,6 +199,38 @@ describeEachBackend('engine: training steps as functions', (backend) => {
     }
   });
 
+  it('fall back to tfjs-layers\' step when TensorFlow rejects the function, leaving no tensor', async () => {
+    const [xs, ys] = [x(), y()];
+    const native = tf.backend() as unknown as { executeMultipleOutputs: (name: string, ...rest: unknown[]) => tf.Tensor[] };
+    const original = native.executeMultipleOutputs;
+    const warnings: string[] = [];
+    const warned = (w: Error) => warnings.push(w.message);
+    try {
+      const steps = async (model: tf.LayersModel) => {
+        const out: number[][] = [];
+        for (let i = 0; i < 2; i++) out.push((await model.trainOnBatch(xs, ys)) as number[]);
+        return out;
+      };
+      const stock = await run(() => seedCnn({ seed: 8 }), false, steps);
+      native.executeMultipleOutputs = function (name, ...rest) {
+        if (name.startsWith('digit_lab_train')) throw new Error('no such kernel');
+        return original.call(this, name, ...rest);
+      };
+      process.on('warning', warned);
+      const before = tf.memory().numTensors;
+      const rejected = await run(() => seedCnn({ seed: 8 }), true, steps);
+      assert.equal(tf.memory().numTensors, before);
+      assertClose(rejected, stock, 1e-6);
+      await new Promise((resolve) => setImmediate(resolve));
+      // Once: the model keeps to tfjs-layers' step after the first rejection.
+      assert.equal(warnings.filter((w) => /runs op by op: a function TensorFlow rejected \(no such kernel\)$/.test(w)).length, 1, warnings.join('\n'));
+    } finally {
+      native.executeMultipleOutputs = original;
+      process.off('warning', warned);
+      tf.dispose([xs, ys]);
+    }
+  });
+
   it('leave other losses, metrics, optimizers and frozen layers to tfjs-layers, and say why, after a compile too', () => {
     const models: tf.LayersModel[] = [];
     const make = (compile: tf.ModelCompileArgs, freeze = false) => {

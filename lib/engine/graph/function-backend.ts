@@ -81,4 +81,21 @@ export class ModelFunctions {
     this.entries.set(model, { entry, version });
     return entry;
   }
+
+  /**
+   * Runs `model`'s function through `call`; if TensorFlow rejects it, warns once, keeps the model
+   * op by op from then on (until its version changes) and returns undefined for the caller to
+   * take the ordinary path.
+   */
+  run<R>(model: tf.LayersModel, call: () => R): R | undefined {
+    try {
+      return call();
+    } catch (err) {
+      const reason = `a function TensorFlow rejected (${(err as Error).message.split('\n').slice(0, 2).join(' ')})`;
+      const known = this.entries.get(model);
+      if (known) this.entries.set(model, { entry: { refused: reason }, version: known.version });
+      process.emitWarning(`digit-lab: ${model.name} runs op by op: ${reason}`);
+      return undefined;
+    }
+  }
 }

@@ -41,10 +41,13 @@ export function predictTensor(model: tf.LayersModel, x: tf.Tensor, options: { ba
   const entry = functions.get(model, backend);
   if ('refused' in entry) return model.predict(x, { batchSize: size }) as tf.Tensor;
   const run = (batch: tf.Tensor) => backend.executeSingleOutput(entry.name, [], [batch, ...entry.weights.map((w) => w.read())]);
-  if (n <= size) return run(x);
-  return tf.tidy(() => {
-    const parts: tf.Tensor[] = [];
-    for (let start = 0; start < n; start += size) parts.push(run(x.slice(start, Math.min(size, n - start))));
-    return tf.concat(parts);
+  const out = functions.run(model, () => {
+    if (n <= size) return run(x);
+    return tf.tidy(() => {
+      const parts: tf.Tensor[] = [];
+      for (let start = 0; start < n; start += size) parts.push(run(x.slice(start, Math.min(size, n - start))));
+      return tf.concat(parts);
+    });
   });
+  return out ?? (model.predict(x, { batchSize: size }) as tf.Tensor);
 }

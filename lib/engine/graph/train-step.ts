@@ -78,11 +78,15 @@ function functionStep(model: tf.LayersModel, data: tf.Tensor[]): tf.Scalar[] | u
   const adam = adamStepVariables(model.optimizer, entry.weights.map((w) => (w.read() as tf.Variable).name));
   if (!adam) return undefined;
   const scale = tf.scalar(1 / x.shape[0]);
-  let outs: tf.Tensor[];
+  let outs: tf.Tensor[] | undefined;
   try {
-    outs = backend.executeMultipleOutputs(entry.name, [], [x, y, scale, ...adam.scalars, ...adam.handles], 2 + entry.weights.length);
+    outs = functions.run(model, () => backend.executeMultipleOutputs(entry.name, [], [x, y, scale, ...adam.scalars, ...adam.handles], 2 + entry.weights.length));
   } finally {
     scale.dispose();
+  }
+  if (!outs) {
+    tf.dispose(adam.scalars);
+    return undefined;
   }
   adam.finish(outs.slice(2));
   const [loss, accuracy] = outs as tf.Scalar[];
