@@ -105,6 +105,15 @@ async function run(make: () => tf.LayersModel, asFunction: boolean, steps: (mode
   }
 }
 
+/** `count` trainOnBatch steps on one batch, returning each step's loss (and accuracy). */
+function onBatch(xs: tf.Tensor, ys: tf.Tensor, count: number): (model: tf.LayersModel) => Promise<number[][]> {
+  return async (model) => {
+    const out: number[][] = [];
+    for (let i = 0; i < count; i++) out.push((await model.trainOnBatch(xs, ys)) as number[]);
+    return out;
+  };
+}
+
 function assertClose(a: Run, b: Run, tol: number): void {
   assert.equal(a.losses.length, b.losses.length);
   a.losses.forEach((l, i) => assert.ok(relativeError(Float32Array.from(l), Float32Array.from(b.losses[i])) < tol, `step ${i}: ${l} against ${b.losses[i]}`));
@@ -133,11 +142,7 @@ describeEachBackend('engine: training steps as functions', (backend) => {
   it('train the reference CNN as tfjs-layers does, step by step (loss, accuracy, weights, moments), with no tfjs kernel and no tensor left', async () => {
     const [xs, ys] = [x(), y()];
     try {
-      const steps = async (model: tf.LayersModel) => {
-        const out: number[][] = [];
-        for (let i = 0; i < 4; i++) out.push((await model.trainOnBatch(xs, ys)) as number[]);
-        return out;
-      };
+      const steps = onBatch(xs, ys, 4);
       const stock = await run(() => seedCnn({ seed: 5 }), false, steps);
       const before = tf.memory().numTensors;
       const fused = await run(() => seedCnn({ seed: 5 }), true, steps);
@@ -206,11 +211,7 @@ describeEachBackend('engine: training steps as functions', (backend) => {
     const warnings: string[] = [];
     const warned = (w: Error) => warnings.push(w.message);
     try {
-      const steps = async (model: tf.LayersModel) => {
-        const out: number[][] = [];
-        for (let i = 0; i < 2; i++) out.push((await model.trainOnBatch(xs, ys)) as number[]);
-        return out;
-      };
+      const steps = onBatch(xs, ys, 2);
       const stock = await run(() => seedCnn({ seed: 8 }), false, steps);
       native.executeMultipleOutputs = function (name, ...rest) {
         if (name.startsWith('digit_lab_train')) throw new Error('no such kernel');

@@ -21,7 +21,8 @@ import { Builder, refuse, translateChain, unlessRefused, type Step } from './lay
 export const STEP_SCALARS = ['inv_n', 'beta1_power', 'beta2_power', 'lr', 'beta1', 'beta2', 'epsilon'] as const;
 
 const T: AttrValue = { type: DT_FLOAT };
-const LAST_AXIS: AttrValue = { type: DT_INT32 };
+/** An int32 type attribute (axes, shapes, class indices). */
+const INT32: AttrValue = { type: DT_INT32 };
 
 /** Adds nodes with generated names; each returns its output's name. */
 class Nodes {
@@ -44,21 +45,21 @@ class Nodes {
 
   intScalar(value: number): string {
     const name = `g${this.count++}_const`;
-    this.b.nodes.push({ name, op: 'Const', input: [], attr: { dtype: LAST_AXIS, value: { tensor: { dtype: DT_INT32, shape: [], int32: [value] } } } });
+    this.b.nodes.push({ name, op: 'Const', input: [], attr: { dtype: INT32, value: { tensor: { dtype: DT_INT32, shape: [], int32: [value] } } } });
     return `${name}:output:0`;
   }
 
   /** Sum over the last axis, kept as an axis of one (as tfjs's sum(x, -1, true)). */
   sumLast(x: string, keep: boolean): string {
-    return this.add('Sum', 'output', [x, this.intConst([-1])], { T, Tidx: LAST_AXIS, keep_dims: { b: keep } });
+    return this.add('Sum', 'output', [x, this.intConst([-1])], { T, Tidx: INT32, keep_dims: { b: keep } });
   }
 
   mean0(x: string): string {
-    return this.add('Mean', 'output', [x, this.intConst([0])], { T, Tidx: LAST_AXIS, keep_dims: { b: false } });
+    return this.add('Mean', 'output', [x, this.intConst([0])], { T, Tidx: INT32, keep_dims: { b: false } });
   }
 
   argMax(x: string): string {
-    return this.add('ArgMax', 'output', [x, this.intScalar(-1)], { T, Tidx: LAST_AXIS, output_type: { type: DT_INT32 } });
+    return this.add('ArgMax', 'output', [x, this.intScalar(-1)], { T, Tidx: INT32, output_type: { type: DT_INT32 } });
   }
 
   toFloat(x: string, from: number): string {
@@ -66,13 +67,13 @@ class Nodes {
   }
 }
 
-/** Where the last step's softmax starts: the logits and the probabilities. */
-function softmaxEnd(steps: Step[], output: string): { logitsStep: number } {
+/** The index of the step whose output is the logits of the final softmax. */
+function logitsStepOf(steps: Step[], output: string): number {
   const last = steps[steps.length - 1];
-  if (last?.kind === 'product' && last.activation === 'softmax') return { logitsStep: steps.length - 1 };
+  if (last?.kind === 'product' && last.activation === 'softmax') return steps.length - 1;
   const before = steps[steps.length - 2];
   if (last?.kind === 'activation' && last.activation === 'softmax' && last.output === output && before?.kind === 'product' && before.activation === 'linear') {
-    return { logitsStep: steps.length - 2 };
+    return steps.length - 2;
   }
   return refuse('no softmax at the end');
 }
@@ -88,7 +89,7 @@ export function trainFunction(model: tf.LayersModel, name: string): TranslatedMo
     const b = new Builder(true);
     translateChain(model, b);
     const steps = b.steps;
-    const { logitsStep } = softmaxEnd(steps, b.value);
+    const logitsStep = logitsStepOf(steps, b.value);
     const n = new Nodes(b);
     const p = b.value;
 
@@ -100,7 +101,7 @@ export function trainFunction(model: tf.LayersModel, name: string): TranslatedMo
     const clipped = n.add('ClipByValue', 'output', [q, low, high]);
     const perExample = n.add('Neg', 'y', [n.sumLast(n.add('Mul', 'z', ['y', n.add('Log', 'y', [clipped])]), false)]);
     const loss = n.mean0(perExample);
-    const accuracy = n.mean0(n.toFloat(n.add('Equal', 'z', [n.argMax('y'), n.argMax(p)], { T: LAST_AXIS, incompatible_shape_error: { b: true } }), DT_BOOL));
+    const accuracy = n.mean0(n.toFloat(n.add('Equal', 'z', [n.argMax('y'), n.argMax(p)], { T: INT32, incompatible_shape_error: { b: true } }), DT_BOOL));
 
     // Its gradient with respect to the logits, step by step as tfjs's tape takes it.
     const inRange = n.add('LogicalAnd', 'z', [n.add('GreaterEqual', 'z', [q, low]), n.add('LessEqual', 'z', [q, high])], {});
@@ -129,7 +130,7 @@ export function trainFunction(model: tf.LayersModel, name: string): TranslatedMo
           if (step.bias !== undefined) weightGrads[step.bias] = n.add('BiasAddGrad', 'output', [grad], { T, data_format: { s: 'NHWC' } });
           if (!first) {
             grad = step.op === 'Conv2D'
-              ? n.add('Conv2DBackpropInput', 'output', [n.add('Shape', 'output', [step.input], { T, out_type: LAST_AXIS }), kernel, grad], { T, ...step.attr })
+              ? n.add('Conv2DBackpropInput', 'output', [n.add('Shape', 'output', [step.input], { T, out_type: INT32 }), kernel, grad], { T, ...step.attr })
               : n.add('MatMul', 'product', [grad, kernel], { T, transpose_a: { b: false }, transpose_b: { b: true } });
           }
           break;
@@ -139,7 +140,7 @@ export function trainFunction(model: tf.LayersModel, name: string): TranslatedMo
           grad = n.add('MaxPoolGrad', 'output', [step.input, step.output, grad], step.attr);
           break;
         case 'flatten':
-          grad = n.add('Reshape', 'output', [grad, n.intConst([-1, ...step.shape])], { T, Tshape: LAST_AXIS });
+          grad = n.add('Reshape', 'output', [grad, n.intConst([-1, ...step.shape])], { T, Tshape: INT32 });
           break;
         case 'activation':
           if (step.activation === 'relu') grad = n.add('ReluGrad', 'backprops', [grad, step.output]);
